@@ -1,0 +1,136 @@
+# Kite: bare-metal reference firmware for QEMU virt (riscv64, aarch64).
+#
+#   make                 build build/$(ARCH)/kite.elf and kite.bin
+#   make run             boot it in QEMU (NIC=virtio-mmio|virtio-pci|e1000|both)
+#   make test            build both arches and run every test
+#   make debug           QEMU halted with a gdb stub, gdb attached
+#   make deps            install what is missing from Debian's archive
+#
+# ARCH defaults to riscv64. Everything is built under build/.
+
+ARCH ?= riscv64
+NIC ?= virtio-mmio
+V ?= 0
+
+BUILD := build/$(ARCH)
+NEWLIB := $(BUILD)/newlib
+Q := $(if $(filter 1,$(V)),,@)
+
+ifeq ($(ARCH),riscv64)
+CROSS := riscv64-unknown-elf-
+ARCH_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+# The soft-float multilib matching the flags above.
+LIBGCC := $(shell $(CROSS)gcc -march=rv64imac -mabi=lp64 -print-libgcc-file-name 2>/dev/null)
+else ifeq ($(ARCH),aarch64)
+CROSS := aarch64-linux-gnu-
+ARCH_CFLAGS := -mstrict-align -mno-outline-atomics
+LIBGCC := $(shell $(CROSS)gcc -print-libgcc-file-name 2>/dev/null)
+else
+$(error ARCH must be riscv64 or aarch64)
+endif
+
+CC := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
+GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+CFLAGS := -std=gnu11 $(WARN) -O2 -g -ffreestanding -fno-common \
+	-ffunction-sections -fdata-sections -fno-pie -fno-stack-protector \
+	-fno-omit-frame-pointer -nostdinc -isystem $(NEWLIB)/include \
+	-isystem $(GCC_INCLUDE) -I. $(ARCH_CFLAGS) \
+	-DKITE_VERSION='"$(GIT_VERSION)"'
+ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
+LDFLAGS := -nostdlib -static -no-pie -T linker/$(ARCH).ld \
+	-Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack \
+	-Wl,--no-warn-rwx-segments
+LIBS := -Wl,--start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a \
+	$(LIBGCC) -Wl,--end-group
+
+# Sources: the portable kernel, drivers and the stack, then the arch port.
+KERNEL_SRCS := $(wildcard kernel/*.c)
+DRIVER_SRCS := $(wildcard drivers/*.c)
+NET_SRCS := $(wildcard net/*.c)
+ARCH_SRCS := $(wildcard arch/$(ARCH)/*.c) $(wildcard arch/$(ARCH)/*.S)
+BOOT_SRCS := $(wildcard boot/$(ARCH)/*.S)
+SRCS := $(BOOT_SRCS) $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(NET_SRCS)
+OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS))
+
+.PHONY: all deps run test debug clean unit boot-tests both-arches FORCE
+all: $(BUILD)/kite.elf $(BUILD)/kite.bin
+
+# newlib is the slow part (2-3 minutes); it is built once per arch.
+$(NEWLIB)/lib/libc.a: tools/build-newlib.sh
+	@echo "  NEWLIB  $(ARCH) (once; a few minutes)"
+	$(Q)tools/build-newlib.sh $(ARCH) $(NEWLIB)
+
+$(OBJS): $(NEWLIB)/lib/libc.a
+
+$(BUILD)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
+
+# The version string changes with every commit; only version.c sees it.
+$(BUILD)/obj/kernel/version.c.o: FORCE
+
+$(BUILD)/kite.elf: $(OBJS) linker/$(ARCH).ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OBJS) $(LIBS) -o $@
+
+$(BUILD)/kite.bin: $(BUILD)/kite.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+-include $(OBJS:.o=.d)
+
+deps:
+	@tools/deps.sh
+
+# --- running ------------------------------------------------------------
+
+run: deps all
+	@tools/qemu.sh run $(ARCH) $(NIC)
+
+debug: deps all
+	@tools/qemu.sh debug $(ARCH) $(NIC)
+
+# --- tests --------------------------------------------------------------
+
+HOSTCC ?= gcc
+HOST_CFLAGS := -std=gnu11 $(WARN) -g -O1 -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -I. -DKITE_HOST
+HOST := build/host
+# Each unit test and the portable sources it exercises.
+UNIT_test_fdt := kernel/fdt.c
+UNIT_test_timerheap := kernel/timerheap.c
+UNIT_test_runq := kernel/runq.c
+UNIT_test_irq := kernel/irq.c tests/unit/fake_lock.c
+UNIT_test_cmdline := kernel/cmdline.c
+UNIT_test_lineedit := kernel/lineedit.c
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+
+$(HOST)/%: tests/unit/%.c tests/unit/test.h FORCE
+	@mkdir -p $(HOST)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(UNIT_$*) -o $@
+
+unit: $(addprefix $(HOST)/,$(UNIT_TESTS))
+
+both-arches:
+	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 all
+	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 all
+
+test: deps
+	@tools/run-tests.sh
+
+clean:
+	rm -rf build/riscv64/obj build/aarch64/obj build/host \
+		build/*/kite.elf build/*/kite.bin
+
+distclean:
+	rm -rf build

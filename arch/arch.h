@@ -1,0 +1,92 @@
+/*
+ * What the portable kernel needs from an architecture port.
+ *
+ * Each arch/<name>/ implements these; nothing in kernel/ or drivers/
+ * includes an arch-private header. Kite runs on one hart/core: the boot
+ * CPU. "Interrupts off" is therefore the kernel's only spinlock (see
+ * kernel/lock.h), and every function here is called with the calling
+ * thread's context, never concurrently with itself on another CPU.
+ */
+#ifndef KITE_ARCH_H
+#define KITE_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct fdt;
+struct trap_frame;		/* arch-private layout */
+
+/* --- boot ------------------------------------------------------------ */
+
+/* Name for the banner and `uname`-like output: "riscv64", "aarch64". */
+extern const char arch_name[];
+
+/* Earliest set-up after boot/ hands over: trap vectors, FP, whatever the
+ * port must do before C code may take an exception. */
+void arch_early_init(void);
+
+/* Discover the interrupt controller and timer from the device tree and
+ * start them. Called once, after the heap exists. Panics if the tree
+ * names no interrupt controller the port knows. */
+void arch_init(const struct fdt *fdt);
+
+/* Bring up the fixed-address console (console_set_early) so that the
+ * very first messages and early panics are visible. */
+void arch_early_console(void);
+
+/* --- interrupts masking ---------------------------------------------- */
+
+/* Mask interrupts on this CPU and return the previous state for
+ * arch_irq_restore(). Nestable. */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+void arch_irq_enable(void);
+bool arch_irqs_enabled(void);
+
+/* Sleep until an interrupt is pending. Called with interrupts masked so
+ * that no wake-up is missed between the idle check and the sleep: the CPU
+ * wakes on a pending interrupt even while masked, and the caller unmasks
+ * afterwards to take it. */
+void arch_wait_for_interrupt(void);
+
+/* --- context switch ---------------------------------------------------- */
+
+/* Callee-saved state of a switched-out thread; layout is the port's. */
+struct arch_context {
+	uint64_t regs[24];
+};
+
+/* Save the current callee-saved registers into *from and resume *to.
+ * Interrupts are masked across the call. Returns when someone switches
+ * back to *from. */
+void arch_context_switch(struct arch_context *from, struct arch_context *to);
+
+/* Prepare *ctx so that the first switch to it calls entry(arg) on the
+ * given stack with interrupts enabled. entry must not return. */
+void arch_context_init(struct arch_context *ctx, void *stack_top,
+		       void (*entry)(void *), void *arg);
+
+/* --- timer --------------------------------------------------------------- */
+
+/* Free-running counter and its frequency in Hz (from the device tree). */
+uint64_t arch_timer_count(void);
+uint64_t arch_timer_freq(void);
+/* Raise the timer interrupt once the counter reaches `count`
+ * (UINT64_MAX: never). The kernel reprograms it on every expiry. */
+void arch_timer_set_oneshot(uint64_t count);
+
+/* --- power ---------------------------------------------------------------- */
+
+/* Through SBI SRST on RISC-V, PSCI on AArch64; QEMU exits with status 0. */
+void arch_poweroff(void) __attribute__((noreturn));
+void arch_reboot(void) __attribute__((noreturn));
+
+/* --- diagnostics ------------------------------------------------------------ */
+
+/* Print every register of a trap frame (for panics). */
+void arch_dump_frame(const struct trap_frame *tf);
+
+/* Address of the caller's return, for panic messages. */
+#define arch_return_address() __builtin_return_address(0)
+
+#endif

@@ -1,0 +1,9 @@
+#include <stddef.h>
+
+#include "drivers/uart.h"
+
+const struct uart_driver *const uart_drivers[] = {
+	&ns16550_driver,
+	&pl011_driver,
+	NULL,
+};

@@ -1,0 +1,77 @@
+#include <stdbool.h>
+#include <string.h>
+
+#include "kernel/cmdline.h"
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+const char *cmdline_get(const char *cmdline, const char *key, char *buf,
+			size_t size)
+{
+	size_t klen = strlen(key);
+	const char *found = NULL;
+	size_t flen = 0;
+
+	if (!cmdline || !klen || !size)
+		return NULL;
+	for (const char *p = cmdline; *p;) {
+		while (is_space(*p))
+			p++;
+		const char *word = p;
+		while (*p && !is_space(*p))
+			p++;
+		size_t wlen = p - word;
+		if (wlen < klen || memcmp(word, key, klen) != 0)
+			continue;
+		if (wlen == klen) {
+			found = word + klen;
+			flen = 0;
+		} else if (word[klen] == '=') {
+			found = word + klen + 1;
+			flen = wlen - klen - 1;
+		}
+	}
+	if (!found)
+		return NULL;
+	if (flen > size - 1)
+		flen = size - 1;
+	memcpy(buf, found, flen);
+	buf[flen] = '\0';
+	return buf;
+}
+
+int cmdline_split(char *line, char **argv, int max)
+{
+	int argc = 0;
+	char *in = line, *out = line;
+
+	for (;;) {
+		while (*in == ' ' || *in == '\t')
+			in++;
+		if (!*in)
+			return argc;
+		if (argc == max)
+			return -1;
+		argv[argc++] = out;
+		/* Copy the word down over its quotes. */
+		char quote = 0;
+		while (*in && (quote || (*in != ' ' && *in != '\t'))) {
+			if (!quote && (*in == '"' || *in == '\''))
+				quote = *in++;
+			else if (quote && *in == quote)
+				quote = 0, in++;
+			else
+				*out++ = *in++;
+		}
+		if (quote)
+			return -1;
+		bool end = !*in;
+		*out++ = '\0';
+		if (end)
+			return argc;
+		in++;
+	}
+}

@@ -1,0 +1,23 @@
+/*
+ * Parsing of "key=value" command lines (the kernel's bootargs). Portable
+ * and allocation-free; unit-tested on the host.
+ */
+#ifndef KITE_CMDLINE_H
+#define KITE_CMDLINE_H
+
+#include <stddef.h>
+
+/* Find key in a whitespace-separated list of "key=value" words and copy
+ * its value (NUL-terminated, truncated to size - 1) into buf. A bare
+ * "key" gives "". The last occurrence wins, as on Linux. Returns buf, or
+ * NULL if absent. */
+const char *cmdline_get(const char *cmdline, const char *key, char *buf,
+			size_t size);
+
+/* Split line in place into at most max words separated by spaces or
+ * tabs; a word may be quoted with '"' or '\'' to keep spaces. Returns
+ * the word count, or -1 if a quote is not closed or there are more than
+ * max words. */
+int cmdline_split(char *line, char **argv, int max);
+
+#endif

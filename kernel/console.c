@@ -1,0 +1,166 @@
+/*
+ * The console (console.h): polled output, interrupt-driven input through
+ * a ring buffer that the UART's interrupt handler fills.
+ */
+#include <string.h>
+
+#include "drivers/uart.h"
+#include "kernel/console.h"
+#include "kernel/fdt.h"
+#include "kernel/irq.h"
+#include "kernel/printk.h"
+#include "kernel/thread.h"
+#include "kernel/wait.h"
+
+#define RX_RING 256		/* a power of two */
+#define RX_POLL_US 10000	/* input polling period without an IRQ */
+
+static const struct console_ops *ops;
+static void *ops_priv;
+static const char *console_name = "early";
+
+static char rx_ring[RX_RING];
+static unsigned rx_head, rx_tail;	/* free-running; head - tail = used */
+static size_t rx_dropped;
+static struct wait_queue rx_wait = WAIT_QUEUE_INIT(rx_wait);
+static bool rx_polled;
+
+void console_set_early(const struct console_ops *o, void *priv)
+{
+	ops = o;
+	ops_priv = priv;
+}
+
+void console_write(const char *s, size_t n)
+{
+	if (!ops)
+		return;
+	unsigned long flags = arch_irq_save();
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			ops->putc(ops_priv, '\r');
+		ops->putc(ops_priv, s[i]);
+	}
+	arch_irq_restore(flags);
+}
+
+/* Move every byte the UART holds into the ring; interrupts masked. */
+static int drain_uart(void)
+{
+	int c, n = 0;
+
+	while ((c = ops->getc(ops_priv)) >= 0) {
+		if (rx_head - rx_tail == RX_RING) {
+			rx_dropped++;	/* reader too slow: count, go on */
+			continue;
+		}
+		rx_ring[rx_head++ % RX_RING] = (char)c;
+		n++;
+	}
+	return n;
+}
+
+static enum irqreturn console_irq(void *priv)
+{
+	(void)priv;
+	if (!ops->irq_ack(ops_priv))
+		return IRQ_NONE;
+	if (drain_uart())
+		wake_up_all(&rx_wait);
+	return IRQ_HANDLED;
+}
+
+void console_register(const char *name, const struct console_ops *o,
+		      void *priv, int virq)
+{
+	unsigned long flags = arch_irq_save();
+	ops = o;
+	ops_priv = priv;
+	console_name = name;
+	arch_irq_restore(flags);
+
+	if (virq > 0 && irq_register_shared(virq, name, console_irq, NULL) == 0) {
+		ops->rx_irq(ops_priv, true);
+		return;
+	}
+	rx_polled = true;
+	kprintf("console: %s has no usable interrupt, polling input every %d ms\n",
+		name, RX_POLL_US / 1000);
+}
+
+void console_init_dt(const struct fdt *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *path = chosen >= 0 ?
+		fdt_getprop_str(fdt, chosen, "stdout-path") : NULL;
+	char buf[128];
+	int node = -1;
+
+	if (path) {
+		/* "serial0:115200n8" or "/pl011@9000000": drop the options,
+		 * resolve an alias through /aliases. */
+		size_t n = strcspn(path, ":");
+		if (n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+		memcpy(buf, path, n);
+		buf[n] = '\0';
+		if (buf[0] != '/') {
+			int aliases = fdt_path_offset(fdt, "/aliases");
+			const char *p = aliases >= 0 ?
+				fdt_getprop_str(fdt, aliases, buf) : NULL;
+			node = p ? fdt_path_offset(fdt, p) : -1;
+		} else {
+			node = fdt_path_offset(fdt, buf);
+		}
+	}
+	for (const struct uart_driver *const *d = uart_drivers; node >= 0 && *d; d++) {
+		if (fdt_is_compatible(fdt, node, (*d)->compatible)) {
+			if ((*d)->probe(fdt, node) == 0)
+				return;
+			break;
+		}
+	}
+	kprintf("console: no driver for stdout-path %s; staying on the early console\n",
+		path ? path : "(none)");
+	rx_polled = true;
+}
+
+static int ring_get(void)
+{
+	if (rx_head == rx_tail)
+		return -1;
+	return (unsigned char)rx_ring[rx_tail++ % RX_RING];
+}
+
+int console_trygetc(void)
+{
+	unsigned long flags = arch_irq_save();
+	if (rx_polled)
+		drain_uart();
+	int c = ring_get();
+	arch_irq_restore(flags);
+	return c;
+}
+
+int console_getc(void)
+{
+	int c;
+
+	unsigned long flags = arch_irq_save();
+	for (;;) {
+		if (rx_polled)
+			drain_uart();
+		if ((c = ring_get()) >= 0)
+			break;
+		uint64_t deadline = rx_polled ? clock_now_us() + RX_POLL_US :
+						WAIT_FOREVER;
+		wait_queue_sleep(&rx_wait, deadline);
+	}
+	arch_irq_restore(flags);
+	return c;
+}
+
+size_t console_rx_dropped(void)
+{
+	return rx_dropped;
+}
