@@ -56,13 +56,15 @@ BOOT_SRCS := $(wildcard boot/$(ARCH)/*.S)
 SRCS := $(BOOT_SRCS) $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(NET_SRCS)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS))
 
-.PHONY: all deps run test debug clean unit boot-tests both-arches FORCE
+.PHONY: all deps run test debug clean distclean unit newlib FORCE
 all: $(BUILD)/kite.elf $(BUILD)/kite.bin
 
 # newlib is the slow part (2-3 minutes); it is built once per arch.
 $(NEWLIB)/lib/libc.a: tools/build-newlib.sh
 	@echo "  NEWLIB  $(ARCH) (once; a few minutes)"
 	$(Q)tools/build-newlib.sh $(ARCH) $(NEWLIB)
+
+newlib: $(NEWLIB)/lib/libc.a
 
 $(OBJS): $(NEWLIB)/lib/libc.a
 
@@ -110,7 +112,7 @@ HOST := build/host
 UNIT_test_fdt := kernel/fdt.c
 UNIT_test_timerheap := kernel/timerheap.c
 UNIT_test_runq := kernel/runq.c
-UNIT_test_irq := kernel/irq.c tests/unit/fake_lock.c
+UNIT_test_irq := kernel/irq.c tests/unit/fake_kernel.c
 UNIT_test_cmdline := kernel/cmdline.c
 UNIT_test_lineedit := kernel/lineedit.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
@@ -120,10 +122,6 @@ $(HOST)/%: tests/unit/%.c tests/unit/test.h FORCE
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(UNIT_$*) -o $@
 
 unit: $(addprefix $(HOST)/,$(UNIT_TESTS))
-
-both-arches:
-	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 all
-	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 all
 
 test: deps
 	@tools/run-tests.sh

@@ -157,6 +157,30 @@ static int cmd_echo(int argc, char **argv)
 	return 0;
 }
 
+/* coreutils sleep: seconds, fractions allowed ("0.25"). */
+static int cmd_sleep(int argc, char **argv)
+{
+	char *end;
+	unsigned long whole, frac_us = 0;
+
+	if (argc != 2) {
+		printf("usage: sleep SECONDS\n");
+		return 1;
+	}
+	whole = strtoul(argv[1], &end, 10);
+	if (*end == '.') {
+		unsigned long scale = 100000;
+		for (end++; *end >= '0' && *end <= '9'; end++, scale /= 10)
+			frac_us += (unsigned long)(*end - '0') * scale;
+	}
+	if (*end || end == argv[1] || whole > 86400) {
+		printf("sleep: invalid time interval '%s'\n", argv[1]);
+		return 1;
+	}
+	thread_sleep_us((uint64_t)whole * 1000000 + frac_us);
+	return 0;
+}
+
 static int cmd_poweroff(int argc, char **argv)
 {
 	(void)argc;
@@ -182,6 +206,7 @@ static const struct shell_cmd sys_cmds[] = {
 	{ "cat", "cat FILE...", "print files (see ls)", cmd_cat },
 	{ "ls", "ls", "list the files under /proc", cmd_ls },
 	{ "echo", "echo [WORD...]", "print the words", cmd_echo },
+	{ "sleep", "sleep SECONDS", "wait, e.g. sleep 0.5", cmd_sleep },
 	{ "poweroff", "poweroff", "power the machine off", cmd_poweroff },
 	{ "reboot", "reboot", "restart the machine", cmd_reboot },
 };

@@ -33,13 +33,17 @@ void console_set_early(const struct console_ops *o, void *priv)
 
 void console_write(const char *s, size_t n)
 {
+	static char last;
+
 	if (!ops)
 		return;
 	unsigned long flags = arch_irq_save();
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
+		/* Terminals want CR LF; add the CR unless it is there. */
+		if (s[i] == '\n' && last != '\r')
 			ops->putc(ops_priv, '\r');
 		ops->putc(ops_priv, s[i]);
+		last = s[i];
 	}
 	arch_irq_restore(flags);
 }

@@ -27,6 +27,10 @@ const struct fdt *kernel_fdt(void)
 static void init_thread(void *arg)
 {
 	(void)arg;
+	/* The counter starts with the machine, so this is the time from
+	 * power-on (firmware included) to the first prompt. */
+	kprintf("kite: ready in %llu ms\n",
+		(unsigned long long)(clock_now_us() / 1000));
 	shell_run();
 }
 

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Boot a built Kite image in QEMU the way `make run` and `make debug` do.
+#
+#   tools/qemu.sh run|debug|print ARCH NIC
+#
+# NIC: none, virtio-mmio, virtio-pci, e1000, or both (an e1000 at PCI slot
+# 1 and a virtio-net-pci at slot 5: the same INTx line after swizzling).
+# GIC=3 selects GICv3 on aarch64. User networking is restricted to the
+# guest and the host's loopback: the guest reaches no outside address;
+# host 127.0.0.1 ports are forwarded to the guest services.
+set -eu
+
+mode=$1 arch=$2 nic=${3:-virtio-mmio}
+gic=${GIC:-2}
+
+case $arch in
+riscv64)
+	set -- qemu-system-riscv64 -M virt -m 256M -bios default \
+		-kernel build/riscv64/kite.elf
+	;;
+aarch64)
+	set -- qemu-system-aarch64 -M virt,gic-version="$gic" -cpu cortex-a57 \
+		-m 256M -kernel build/aarch64/kite.bin
+	;;
+*)
+	echo "qemu.sh: unknown ARCH $arch" >&2; exit 1 ;;
+esac
+
+# Host side of the forwards: 127.0.0.1 only.
+fwd="hostfwd=tcp:127.0.0.1:${KITE_PORT_BASE:-5500}-:7"
+fwd="$fwd,hostfwd=udp:127.0.0.1:${KITE_PORT_BASE:-5500}-:7"
+fwd="$fwd,hostfwd=tcp:127.0.0.1:8080-:80"
+fwd="$fwd,hostfwd=tcp:127.0.0.1:5201-:5201"
+user="user,restrict=on,$fwd"
+
+case $nic in
+none)
+	set -- "$@" -nic none ;;
+virtio-mmio)
+	# Modern (virtio 1.x) register layout; QEMU defaults to legacy.
+	set -- "$@" -global virtio-mmio.force-legacy=false \
+		-netdev "$user,id=n0" -device virtio-net-device,netdev=n0 ;;
+virtio-pci)
+	set -- "$@" -netdev "$user,id=n0" -device virtio-net-pci,netdev=n0 ;;
+e1000)
+	set -- "$@" -netdev "$user,id=n0" -device e1000,netdev=n0 ;;
+both)
+	set -- "$@" -netdev "$user,id=n0" -device e1000,netdev=n0,addr=1 \
+		-netdev user,restrict=on,id=n1 -device virtio-net-pci,netdev=n1,addr=5 ;;
+*)
+	echo "qemu.sh: unknown NIC $nic" >&2; exit 1 ;;
+esac
+
+case $mode in
+print)
+	echo "$@" -nographic ;;
+run)
+	echo "qemu: $* -nographic" >&2
+	echo "qemu: Ctrl-A X quits" >&2
+	exec "$@" -nographic ;;
+debug)
+	# QEMU halts at the first instruction with a gdb stub on loopback;
+	# the console goes to a log file so gdb can have the terminal.
+	log=build/$arch/debug-console.log
+	"$@" -S -gdb tcp:127.0.0.1:1234 -serial "file:$log" -monitor none \
+		-display none &
+	qemu=$!
+	trap 'kill "$qemu" 2>/dev/null || true' EXIT INT TERM
+	echo "qemu: console in $log (tail -f it in another terminal)" >&2
+	gdb-multiarch -q "build/$arch/kite.elf" \
+		-ex "target remote 127.0.0.1:1234" ;;
+esac
