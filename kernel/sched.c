@@ -201,6 +201,10 @@ void sched_wake(struct thread *t)
 	runq_push(&rq, &t->run_node, t->prio);
 	if (t->prio > current->prio)
 		need_resched = true;
+	else if (t->prio == current->prio && t->prio != PRIO_IDLE &&
+		 !heap_timer_armed(&slice_timer.node))
+		/* A peer to share the CPU with: start slicing. */
+		ktimer_arm(&slice_timer, clock_now_us() + SCHED_SLICE_US);
 }
 
 void sched_block(void)

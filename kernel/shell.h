@@ -24,7 +24,8 @@ int shell_exec(char *line);
 /* The shell loop; never returns. */
 void shell_run(void) __attribute__((noreturn));
 
-/* Register the commands in kernel/cmd_sys.c. */
+/* Register the commands in kernel/cmd_sys.c and kernel/selftest.c. */
 void cmd_sys_init(void);
+void selftest_init(void);
 
 #endif
