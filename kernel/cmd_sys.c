@@ -181,6 +181,17 @@ static int cmd_sleep(int argc, char **argv)
 	return 0;
 }
 
+/* Like Linux's sysrq 'c': fault on purpose to show (and test) the panic
+ * path. The address is unmapped on every supported machine. */
+static int cmd_crash(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("crash: reading from unmapped address 0xdead00000000\n");
+	fflush(stdout);
+	return *(volatile int *)0xdead00000000UL;
+}
+
 static int cmd_poweroff(int argc, char **argv)
 {
 	(void)argc;
@@ -207,6 +218,7 @@ static const struct shell_cmd sys_cmds[] = {
 	{ "ls", "ls", "list the files under /proc", cmd_ls },
 	{ "echo", "echo [WORD...]", "print the words", cmd_echo },
 	{ "sleep", "sleep SECONDS", "wait, e.g. sleep 0.5", cmd_sleep },
+	{ "crash", "crash", "fault on purpose: shows the panic report", cmd_crash },
 	{ "poweroff", "poweroff", "power the machine off", cmd_poweroff },
 	{ "reboot", "reboot", "restart the machine", cmd_reboot },
 };

@@ -169,7 +169,9 @@ void irq_count_spurious(void)
 static void note_unclaimed(struct irq_desc *d, int virq)
 {
 	d->unclaimed++;
-	if (++d->unclaimed_run < IRQ_SPURIOUS_LIMIT)
+	/* Already masked and reported: an interrupt latched before the
+	 * mask took effect is only counted. */
+	if (d->disabled || ++d->unclaimed_run < IRQ_SPURIOUS_LIMIT)
 		return;
 	d->chip->mask(d->chip, d->hwirq);
 	d->disabled = true;

@@ -57,7 +57,7 @@ struct irq_chip {
 };
 
 /* Make chip known. The first chip registered becomes the default for
- * device tree look-ups. 0 or -ENOMEM. */
+ * device tree look-ups. 0, -ENOMEM, or -ENOSPC (too many chips). */
 int irq_chip_register(struct irq_chip *chip);
 struct irq_chip *irq_default_chip(void);
 /* The registered chip whose device tree node has this phandle, or NULL. */
@@ -81,7 +81,7 @@ int irq_of_get(const struct fdt *fdt, int node, int index);
 int irq_register_shared(int virq, const char *name, irq_handler_t handler,
 			void *ctx);
 /* Remove the handler registered with ctx; the line is masked when its
- * last handler goes. 0 or -ENOENT. */
+ * last handler goes. 0, -ENOENT (no such ctx) or -EINVAL (no such virq). */
 int irq_unregister(int virq, void *ctx);
 
 /* Called by the controller driver, interrupts masked, for a raised line.

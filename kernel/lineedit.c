@@ -97,8 +97,11 @@ enum lineedit_result lineedit_feed(struct lineedit *le, char c)
 	char last = le->last;
 
 	le->last = c;
-	if (le->esc != ESC_NONE)
+	/* A control byte inside an escape sequence is acted on and ends
+	 * the sequence (ECMA-48 5.4): line noise must not eat an Enter. */
+	if (le->esc != ESC_NONE && (unsigned char)c >= 0x20)
 		return feed_escape(le, c);
+	le->esc = ESC_NONE;
 	switch (c) {
 	case '\n':
 		if (last == '\r')
