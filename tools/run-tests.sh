@@ -65,8 +65,10 @@ fi
 rv="qemu-system-riscv64 -M virt -m 256M -nographic -bios default -kernel build/riscv64/kite.elf -nic none"
 a64="-cpu cortex-a57 -m 256M -nographic -kernel build/aarch64/kite.bin -nic none"
 while read -r tag cmd; do
-	run "boot_$tag" "$logs/boot-$tag.out" \
-		expect -f tests/boot/system.exp "$tag" "$logs/boot-$tag.console" $cmd
+	for t in system panic; do
+		run "boot_${t}_$tag" "$logs/$t-$tag.out" expect -f \
+			tests/boot/$t.exp "$tag" "$logs/$t-$tag.console" $cmd
+	done
 done <<EOT
 riscv64 $rv
 aarch64_gicv2 qemu-system-aarch64 -M virt,gic-version=2 $a64
