@@ -34,7 +34,7 @@ static void init_thread(void *arg)
 	shell_run();
 }
 
-void kmain(unsigned long boot_cpu, void *dtb)
+void kmain(unsigned long boot_cpu, const void *dtb)
 {
 	arch_early_console();
 	arch_early_init();
@@ -44,7 +44,9 @@ void kmain(unsigned long boot_cpu, void *dtb)
 	uint32_t dtb_size = fdt_header_size(dtb);
 	if (fdt_init(&boot_fdt, dtb, dtb_size) < 0)
 		panic("no valid device tree at %p (cpu %lu)", dtb, boot_cpu);
-	mem_init(&boot_fdt, dtb, dtb_size);
+	dtb = mem_init(&boot_fdt, dtb, dtb_size);
+	if (fdt_init(&boot_fdt, dtb, dtb_size) < 0)
+		panic("the device tree is damaged after its move");
 	kernel_cmdline_init(&boot_fdt);
 
 	sched_init();

@@ -15,7 +15,8 @@ extern char _image_start[], _end[];
 static uint64_t ram_base, ram_size;
 static uintptr_t heap_start, heap_end, brk;
 
-/* Shrink [heap_start, heap_end) so that it avoids [base, base + size). */
+/* Shrink [heap_start, heap_end) so that it avoids [base, base + size).
+ * The heap is one range: a region in its middle leaves the larger side. */
 static void exclude(uint64_t base, uint64_t size)
 {
 	uint64_t end = base + size;
@@ -24,8 +25,10 @@ static void exclude(uint64_t base, uint64_t size)
 		return;
 	if (base <= heap_start)
 		heap_start = end > heap_end ? heap_end : end;
-	else
+	else if (end >= heap_end || base - heap_start >= heap_end - end)
 		heap_end = base;
+	else
+		heap_start = end;
 }
 
 static bool first_memory_bank(const struct fdt *fdt)
@@ -68,7 +71,7 @@ static void exclude_reserved_memory(const struct fdt *fdt)
 	}
 }
 
-void mem_init(const struct fdt *fdt, const void *dtb, uint32_t dtb_size)
+const void *mem_init(const struct fdt *fdt, const void *dtb, uint32_t dtb_size)
 {
 	if (!first_memory_bank(fdt))
 		panic("mem: the device tree has no memory node");
@@ -76,15 +79,27 @@ void mem_init(const struct fdt *fdt, const void *dtb, uint32_t dtb_size)
 	heap_end = ram_base + ram_size;
 	if (heap_start < ram_base || heap_start >= heap_end)
 		panic("mem: kernel at %p is outside RAM", (void *)_image_start);
-	exclude((uintptr_t)dtb, dtb_size);
+	/* Firmware may leave the device tree anywhere in RAM (QEMU arm64
+	 * puts it mid-RAM). Move it down to just past the kernel so the
+	 * heap is one unbroken range above it. */
+	uintptr_t blob = (uintptr_t)dtb;
+	if (blob + dtb_size > heap_start && blob < heap_end) {
+		memmove((void *)heap_start, dtb, dtb_size);
+		dtb = (const void *)heap_start;
+		heap_start = (heap_start + dtb_size + 15) & ~(uintptr_t)15;
+	}
+	struct fdt moved;
+	if (fdt_init(&moved, dtb, dtb_size) < 0)
+		panic("mem: the device tree did not survive its move");
 	exclude_memreserve(dtb, dtb_size);
-	exclude_reserved_memory(fdt);
+	exclude_reserved_memory(&moved);
 	brk = heap_start;
 	kprintf("mem: %llu MiB at 0x%llx, kernel %lu KiB, heap %lu KiB\n",
 		(unsigned long long)(ram_size >> 20),
 		(unsigned long long)ram_base,
 		(unsigned long)(((uintptr_t)_end - (uintptr_t)_image_start) >> 10),
 		(unsigned long)((heap_end - heap_start) >> 10));
+	return dtb;
 }
 
 void *mem_sbrk(ptrdiff_t incr)

@@ -2,8 +2,8 @@
  * Physical memory as the device tree describes it, and the kernel heap.
  *
  * The heap is the RAM after the kernel image (_end) up to the end of the
- * first memory bank, minus whatever the firmware keeps there (the device
- * tree blob itself, /reserved-memory, /memreserve/). newlib's malloc
+ * first memory bank, minus the device tree blob (moved to the heap's start)
+ * and whatever the firmware keeps (/reserved-memory, /memreserve/). newlib's malloc
  * grows into it through _sbrk().
  */
 #ifndef KITE_MEM_H
@@ -14,7 +14,10 @@
 
 struct fdt;
 
-void mem_init(const struct fdt *fdt, const void *dtb, uint32_t dtb_size);
+/* Find RAM, set up the heap, and move the device tree blob to just past
+ * the kernel if it lies where the heap goes. Returns its address now;
+ * the caller re-reads it from there. */
+const void *mem_init(const struct fdt *fdt, const void *dtb, uint32_t dtb_size);
 
 struct mem_info {
 	uint64_t ram_base, ram_size;	/* first bank */
