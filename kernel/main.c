@@ -12,6 +12,7 @@
 #include "kernel/fdt.h"
 #include "kernel/kernel.h"
 #include "kernel/mem.h"
+#include "kernel/netpoll.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
 #include "kernel/thread.h"
@@ -27,6 +28,7 @@ const struct fdt *kernel_fdt(void)
 static void init_thread(void *arg)
 {
 	(void)arg;
+	netpoll_start();
 	/* The counter starts with the machine, so this is the time from
 	 * power-on (firmware included) to the first prompt. */
 	kprintf("kite: ready in %llu ms\n",

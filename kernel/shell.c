@@ -81,6 +81,7 @@ void shell_run(void)
 	shell_register(help_cmd, 1);
 	cmd_sys_init();
 	selftest_init();
+	cmd_net_init();
 	lineedit_init(&le, echo, NULL);
 	for (;;) {
 		printf("%s", SHELL_PROMPT);

@@ -27,5 +27,6 @@ void shell_run(void) __attribute__((noreturn));
 /* Register the commands in kernel/cmd_sys.c and kernel/selftest.c. */
 void cmd_sys_init(void);
 void selftest_init(void);
+void cmd_net_init(void);
 
 #endif
