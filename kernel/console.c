@@ -21,7 +21,7 @@ static const char *console_name = "early";
 
 static char rx_ring[RX_RING];
 static unsigned rx_head, rx_tail;	/* free-running; head - tail = used */
-static size_t rx_dropped;
+static bool rx_throttled;	/* ring full: receive interrupt held off */
 static struct wait_queue rx_wait = WAIT_QUEUE_INIT(rx_wait);
 static bool rx_polled;
 
@@ -48,18 +48,23 @@ void console_write(const char *s, size_t n)
 	arch_irq_restore(flags);
 }
 
-/* Move every byte the UART holds into the ring; interrupts masked. */
+/* Move what the UART holds into the ring; interrupts masked. When the
+ * ring is full, leave the rest in the UART and hold off its receive
+ * interrupt: the UART (and QEMU behind it) then hold the input back
+ * instead of it being lost. The reader lifts the hold. */
 static int drain_uart(void)
 {
 	int c, n = 0;
 
-	while ((c = ops->getc(ops_priv)) >= 0) {
-		if (rx_head - rx_tail == RX_RING) {
-			rx_dropped++;	/* reader too slow: count, go on */
-			continue;
-		}
+	while (rx_head - rx_tail < RX_RING) {
+		if ((c = ops->getc(ops_priv)) < 0)
+			return n;
 		rx_ring[rx_head++ % RX_RING] = (char)c;
 		n++;
+	}
+	if (!rx_polled && !rx_throttled) {
+		ops->rx_irq(ops_priv, false);
+		rx_throttled = true;
 	}
 	return n;
 }
@@ -133,7 +138,13 @@ static int ring_get(void)
 {
 	if (rx_head == rx_tail)
 		return -1;
-	return (unsigned char)rx_ring[rx_tail++ % RX_RING];
+	int c = (unsigned char)rx_ring[rx_tail++ % RX_RING];
+	/* Half empty again: take input from the UART once more. */
+	if (rx_throttled && rx_head - rx_tail <= RX_RING / 2) {
+		rx_throttled = false;
+		ops->rx_irq(ops_priv, true);
+	}
+	return c;
 }
 
 int console_trygetc(void)
@@ -162,9 +173,4 @@ int console_getc(void)
 	}
 	arch_irq_restore(flags);
 	return c;
-}
-
-size_t console_rx_dropped(void)
-{
-	return rx_dropped;
 }

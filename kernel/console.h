@@ -47,7 +47,4 @@ int console_getc(void);
 /* Input byte if one is waiting, else -1 (never blocks). */
 int console_trygetc(void);
 
-/* Counters for diagnostics. */
-size_t console_rx_dropped(void);
-
 #endif
