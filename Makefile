@@ -115,6 +115,9 @@ UNIT_test_runq := kernel/runq.c
 UNIT_test_irq := kernel/irq.c tests/unit/fake_kernel.c
 UNIT_test_cmdline := kernel/cmdline.c
 UNIT_test_lineedit := kernel/lineedit.c
+UNIT_test_pci_route := drivers/pci_route.c
+UNIT_test_virtqueue := drivers/virtqueue.c
+UNIT_test_e1000_ring :=
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
 $(HOST)/%: tests/unit/%.c tests/unit/test.h FORCE

@@ -81,7 +81,7 @@ struct pci_driver {
 	int (*probe)(struct pci_dev *pdev);
 };
 
-/* Every PCI driver Kite has, NULL-terminated (drivers/pci.c). */
+/* Every PCI driver Kite has, NULL-terminated (drivers/pci_drivers.c). */
 extern const struct pci_driver *const pci_drivers[];
 
 /* Find the host bridge, enumerate, assign, route and bind. Logs one line

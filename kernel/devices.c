@@ -4,7 +4,9 @@
  */
 #include <string.h>
 
+#include "drivers/pci.h"
 #include "drivers/rtc.h"
+#include "drivers/virtio.h"
 #include "kernel/cmdline.h"
 #include "kernel/fdt.h"
 #include "kernel/kernel.h"
@@ -53,4 +55,7 @@ void kernel_probe_devices(const struct fdt *fdt)
 	sysinfo_init();
 	if (rtc_read_boot_time(fdt, &rtc_us))
 		epoch_at_boot_us = rtc_us - clock_now_us();
+	/* NICs register as eth0, eth1, ... in this order. */
+	virtio_mmio_init(fdt);
+	pci_init(fdt);
 }

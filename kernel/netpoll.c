@@ -178,6 +178,11 @@ static void netpoll_thread(void *arg)
 	(void)arg;
 	bool timed = any_polled_device();
 
+	/* Poll once before the first sleep: a NIC that interrupted between
+	 * its probe and irq_set_poller_wake() masked itself and its wake
+	 * went nowhere; this pass re-enables it. */
+	pending = true;
+
 	for (;;) {
 		unsigned long flags = arch_irq_save();
 		uint64_t deadline = timed ? clock_now_us() + NETPOLL_POLLED_US :

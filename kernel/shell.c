@@ -82,6 +82,7 @@ void shell_run(void)
 	cmd_sys_init();
 	selftest_init();
 	cmd_net_init();
+	cmd_pci_init();
 	lineedit_init(&le, echo, NULL);
 	for (;;) {
 		printf("%s", SHELL_PROMPT);

@@ -28,5 +28,6 @@ void shell_run(void) __attribute__((noreturn));
 void cmd_sys_init(void);
 void selftest_init(void);
 void cmd_net_init(void);
+void cmd_pci_init(void);
 
 #endif

@@ -10,9 +10,9 @@
  * ops->poll(), which reclaims finished transmissions and hands every
  * received frame to dev->rx(), and, when the device is quiet, re-enables
  * its interrupts and polls once more, so a frame that arrives in between
- * is never stranded (the NAPI pattern). All ops except irq_enable are
- * called only from the net-poll thread, so drivers need no locks of their
- * own for their rings.
+ * is never stranded (the NAPI pattern). xmit and poll are called only
+ * from the net-poll thread, so drivers need no locks of their own for
+ * their rings; irq_enable and link_up may be called from any context.
  *
  * Buffers. xmit() copies the frame into the driver's own DMA buffer before
  * it returns, so the caller keeps ownership of its buffer. A received
@@ -58,7 +58,7 @@ struct netdev_ops {
 	/* Allow or suppress the device's receive/transmit-done interrupts.
 	 * Safe from the interrupt handler and from the poll thread. */
 	void (*irq_enable)(struct netdev *dev, bool enable);
-	/* Current carrier state. */
+	/* Current carrier state; any thread (a register read). */
 	bool (*link_up)(struct netdev *dev);
 };
 

@@ -5,13 +5,15 @@
 #
 # NIC: none, virtio-mmio, virtio-pci, e1000, or both (an e1000 at PCI slot
 # 1 and a virtio-net-pci at slot 5: the same INTx line after swizzling).
-# GIC=3 selects GICv3 on aarch64. User networking is restricted to the
+# GIC=3 selects GICv3 on aarch64; EL2=1 enters it at EL2 (virtualization=on). User networking is restricted to the
 # guest and the host's loopback: the guest reaches no outside address;
 # host 127.0.0.1 ports are forwarded to the guest services.
 set -eu
 
 mode=$1 arch=$2 nic=${3:-virtio-mmio}
 gic=${GIC:-2}
+machine="virt,gic-version=$gic"
+[ "${EL2:-0}" = 1 ] && machine="virt,virtualization=on,gic-version=$gic"
 
 case $arch in
 riscv64)
@@ -19,7 +21,7 @@ riscv64)
 		-kernel build/riscv64/kite.elf
 	;;
 aarch64)
-	set -- qemu-system-aarch64 -M virt,gic-version="$gic" -cpu cortex-a57 \
+	set -- qemu-system-aarch64 -M "$machine" -cpu cortex-a57 \
 		-m 256M -kernel build/aarch64/kite.bin
 	;;
 *)

@@ -61,19 +61,43 @@ else
 fi
 
 # --- boot tests under plain QEMU -------------------------------------------
-# TAG, then the QEMU command line. -nic none: these tests need no network.
-rv="qemu-system-riscv64 -M virt -m 256M -nographic -bios default -kernel build/riscv64/kite.elf -nic none"
-a64="-cpu cortex-a57 -m 256M -nographic -kernel build/aarch64/kite.bin -nic none"
-while read -r tag cmd; do
+# Command lines come from tools/qemu.sh (the same ones `make run` uses);
+# the tests spawn plain qemu-system-* with them.
+
+# TAG ARCH GIC EL2: the system shell and the panic path, no NIC.
+while read -r tag arch gic el2; do
+	cmd=$(GIC=$gic EL2=$el2 tools/qemu.sh print "$arch" none)
 	for t in system panic; do
 		run "boot_${t}_$tag" "$logs/$t-$tag.out" expect -f \
 			tests/boot/$t.exp "$tag" "$logs/$t-$tag.console" $cmd
 	done
 done <<EOT
-riscv64 $rv
-aarch64_gicv2 qemu-system-aarch64 -M virt,gic-version=2 $a64
-aarch64_gicv3 qemu-system-aarch64 -M virt,gic-version=3 $a64
-aarch64_el2_gicv3 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 $a64
+riscv64 riscv64 2 0
+aarch64_gicv2 aarch64 2 0
+aarch64_gicv3 aarch64 3 0
+aarch64_el2_gicv3 aarch64 3 1
+EOT
+
+# TAG ARCH GIC NIC EXPECTED-INTERFACES: each NIC model with QEMU user
+# networking (restrict=on), and an e1000 + virtio-net-pci pair sharing
+# one INTx line.
+while read -r tag arch gic nic expected; do
+	cmd=$(GIC=$gic tools/qemu.sh print "$arch" "$nic")
+	run "boot_nic_$tag" "$logs/nic-$tag.out" expect -f \
+		tests/boot/nic.exp "$tag" "$logs/nic-$tag.console" "$expected" $cmd
+done <<EOT
+riscv64_virtio_mmio riscv64 2 virtio-mmio virtio-net:mmio
+riscv64_virtio_pci riscv64 2 virtio-pci virtio-net:pci
+riscv64_e1000 riscv64 2 e1000 e1000:pci
+riscv64_shared_intx riscv64 2 both e1000:pci,virtio-net:pci
+aarch64_gicv2_virtio_mmio aarch64 2 virtio-mmio virtio-net:mmio
+aarch64_gicv2_virtio_pci aarch64 2 virtio-pci virtio-net:pci
+aarch64_gicv2_e1000 aarch64 2 e1000 e1000:pci
+aarch64_gicv2_shared_intx aarch64 2 both e1000:pci,virtio-net:pci
+aarch64_gicv3_virtio_mmio aarch64 3 virtio-mmio virtio-net:mmio
+aarch64_gicv3_virtio_pci aarch64 3 virtio-pci virtio-net:pci
+aarch64_gicv3_e1000 aarch64 3 e1000 e1000:pci
+aarch64_gicv3_shared_intx aarch64 3 both e1000:pci,virtio-net:pci
 EOT
 
 passed=$(grep -c '^PASS ' "$results")

@@ -1,0 +1,481 @@
+/*
+ * Virtio network device (virtio 1.2, section 5.1), over either transport
+ * (drivers/virtio.h); the netdev interface (net/netdev.h) on top.
+ *
+ * The plainest device that works: one receive queue (0) and one transmit
+ * queue (1), no control queue, no offloads, no mergeable receive buffers.
+ * The driver accepts VIRTIO_F_VERSION_1 (required: Kite is modern-only),
+ * and VIRTIO_NET_F_MAC and VIRTIO_NET_F_STATUS when offered.
+ *
+ * Every buffer is one descriptor holding the 12-byte virtio_net_hdr and
+ * the frame right after it (5.1.6, 2.7.4). Each receive descriptor owns
+ * a buffer of its own for good: posted at start-up, handed to the stack
+ * in place when the device fills it, and posted again right after. Each
+ * transmit descriptor is paired with a buffer the frame is copied into.
+ *
+ * Interrupts follow the netdev NAPI pattern: the handler reads and
+ * acknowledges the cause, suppresses queue interrupts and wakes the
+ * net-poll thread, which does the work.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/arch.h"
+#include "drivers/virtio.h"
+#include "drivers/virtqueue.h"
+#include "kernel/irq.h"
+#include "kernel/printk.h"
+#include "net/netdev.h"
+
+/* Feature bits (5.1.3). */
+#define VIRTIO_NET_F_MAC	(1ull << 5)
+#define VIRTIO_NET_F_STATUS	(1ull << 16)
+
+/* struct virtio_net_config (5.1.4): field offsets. */
+#define VIRTIO_NET_CFG_MAC	0	/* u8 mac[6] */
+#define VIRTIO_NET_CFG_STATUS	6	/* le16, if VIRTIO_NET_F_STATUS */
+#define VIRTIO_NET_S_LINK_UP	1
+
+/* Virtqueues (5.1.2). */
+#define VNET_RXQ		0
+#define VNET_TXQ		1
+
+/*
+ * struct virtio_net_hdr (5.1.6): flags, gso_type, hdr_len, gso_size,
+ * csum_start, csum_offset and, with VIRTIO_F_VERSION_1, num_buffers:
+ * 12 bytes. All zero on transmit means "no checksum to fill in, no
+ * segmentation" (5.1.6.2); on receive Kite negotiated nothing that makes
+ * the device set any of it, so it is skipped.
+ */
+#define VNET_HDR_LEN		12
+/* 5.1.6.3.1: without MRG_RXBUF or guest TSO/UFO, receive buffers hold
+ * at least 1526 bytes: the header and a full 1514-byte frame. */
+#define VNET_BUF_LEN		(VNET_HDR_LEN + ETH_FRAME_MAX)
+#define VNET_BUF_STRIDE		1536	/* keeps buffers 64-byte aligned */
+/* Entries per queue at most (QEMU offers 256); memory per queue is
+ * this many buffers. */
+#define VNET_QUEUE_SIZE		256
+/* Spins waiting for a reset to complete. */
+#define VNET_RESET_SPINS	1000000
+
+struct virtio_net {
+	struct netdev ndev;
+	struct virtio_device *vdev;
+	uint64_t features;		/* negotiated */
+	struct virtqueue *rxq, *txq;
+	uint8_t *rx_bufs;		/* rxq->size buffers, one per entry */
+	uint8_t *tx_bufs;		/* txq->size buffers */
+	uint8_t **tx_free;		/* transmit buffers not in the ring */
+	unsigned tx_nfree;
+	volatile bool config_changed;	/* set by the interrupt handler */
+	bool link;			/* as last reported */
+	bool broken_logged;
+	uint32_t rx_errors_seen, tx_errors_seen;
+};
+
+/* --- the device's side of things ---------------------------------------- */
+
+/* Write 0 to status and wait for the device to read back 0 (2.4,
+ * 4.1.4.3.2). */
+static int vnet_reset(struct virtio_device *vdev)
+{
+	vdev->ops->set_status(vdev, 0);
+	for (int i = 0; i < VNET_RESET_SPINS; i++)
+		if (vdev->ops->get_status(vdev) == 0)
+			return 0;
+	return -EIO;
+}
+
+static void vnet_set_status(struct virtio_device *vdev, uint8_t bits)
+{
+	vdev->ops->set_status(vdev, vdev->ops->get_status(vdev) | bits);
+}
+
+/* 3.1.1 steps 4-6: take what we understand, and check that the device
+ * agrees to it. */
+static int vnet_negotiate(struct virtio_net *vn)
+{
+	struct virtio_device *vdev = vn->vdev;
+	uint64_t offered = vdev->ops->get_features(vdev);
+
+	if (!(offered & VIRTIO_F_VERSION_1)) {
+		kprintf("%s: device does not offer VIRTIO_F_VERSION_1 "
+			"(legacy only), ignored\n", vdev->bus_info);
+		return -ENODEV;
+	}
+	vn->features = VIRTIO_F_VERSION_1 |
+		       (offered & (VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS));
+	vdev->ops->set_features(vdev, vn->features);
+	vnet_set_status(vdev, VIRTIO_STATUS_FEATURES_OK);
+	if (!(vdev->ops->get_status(vdev) & VIRTIO_STATUS_FEATURES_OK)) {
+		kprintf("%s: device refused features 0x%llx\n", vdev->bus_info,
+			(unsigned long long)vn->features);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* The MAC is six byte-wide fields: read them all within one
+ * configuration generation (2.5.1), giving up after a few tries rather
+ * than spinning on a device that never settles. */
+static void vnet_read_mac(struct virtio_net *vn)
+{
+	struct virtio_device *vdev = vn->vdev;
+
+	for (int tries = 0; tries < 8; tries++) {
+		uint32_t gen = vdev->ops->config_generation(vdev);
+		for (int i = 0; i < ETH_ALEN; i++)
+			vn->ndev.mac[i] = (uint8_t)vdev->ops->read_config(
+				vdev, VIRTIO_NET_CFG_MAC + i, 1);
+		if (vdev->ops->config_generation(vdev) == gen)
+			return;
+	}
+}
+
+/* 5.1.4.2: without VIRTIO_NET_F_MAC, a locally administered address.
+ * The free-running counter at probe time differs from boot to boot. */
+static void vnet_random_mac(struct virtio_net *vn)
+{
+	uint64_t r = arch_timer_count() * 0x9e3779b97f4a7c15ull;
+
+	for (int i = 0; i < ETH_ALEN; i++)
+		vn->ndev.mac[i] = (uint8_t)(r >> (8 * i + 8));
+	vn->ndev.mac[0] = (uint8_t)((vn->ndev.mac[0] & 0xfe) | 0x02);
+}
+
+static bool vnet_link_up(struct netdev *dev)
+{
+	struct virtio_net *vn = dev->priv;
+
+	/* 5.1.4.2: without VIRTIO_NET_F_STATUS, assume the link is up. */
+	if (!(vn->features & VIRTIO_NET_F_STATUS))
+		return true;
+	return vn->vdev->ops->read_config(vn->vdev, VIRTIO_NET_CFG_STATUS, 2) &
+	       VIRTIO_NET_S_LINK_UP;
+}
+
+/* Size a queue (at most VNET_QUEUE_SIZE, a power of two, 2.7), build
+ * its rings and give them to the device (4.1.5.1.3, 4.2.3.2). */
+static struct virtqueue *vnet_setup_queue(struct virtio_net *vn,
+					  unsigned index)
+{
+	struct virtio_device *vdev = vn->vdev;
+	unsigned max = vdev->ops->queue_max(vdev, index);
+	unsigned size = VNET_QUEUE_SIZE;
+
+	if (max == 0) {
+		kprintf("%s: queue %u missing\n", vdev->bus_info, index);
+		return NULL;
+	}
+	while (size > max)
+		size /= 2;
+	struct virtqueue *vq = virtq_create((uint16_t)index, size);
+	if (!vq) {
+		kprintf("%s: no memory for queue %u\n", vdev->bus_info, index);
+		return NULL;
+	}
+	if (vdev->ops->queue_setup(vdev, index, size, virtq_phys(vq->desc),
+				   virtq_phys(vq->avail),
+				   virtq_phys(vq->used)) < 0) {
+		kprintf("%s: cannot set up queue %u\n", vdev->bus_info, index);
+		virtq_destroy(vq);
+		return NULL;
+	}
+	return vq;
+}
+
+static void vnet_notify(struct virtio_net *vn, struct virtqueue *vq)
+{
+	if (virtq_publish(vq))
+		vn->vdev->ops->notify(vn->vdev, vq->index);
+}
+
+/* --- receive ---------------------------------------------------------- */
+
+/* Give a receive buffer to the device (5.1.6.3): device-writable. It
+ * cannot fail for a buffer just taken back, as its descriptor was just
+ * freed; if it did, the ring would only be one buffer shorter. */
+static void vnet_post_rx(struct virtio_net *vn, uint8_t *buf)
+{
+	struct virtq_buf b = { virtq_phys(buf), VNET_BUF_LEN };
+
+	if (virtq_add(vn->rxq, &b, 0, 1, buf) < 0)
+		vn->ndev.stats.rx_errors++;
+}
+
+/* One filled receive buffer (5.1.6.4): len counts the header too. */
+static void vnet_receive(struct virtio_net *vn, uint8_t *buf, uint32_t len)
+{
+	struct netdev *dev = &vn->ndev;
+
+	if (len < VNET_HDR_LEN + ETH_HLEN || len > VNET_BUF_LEN || !dev->rx) {
+		dev->stats.rx_dropped++;
+		return;
+	}
+	const uint8_t *frame = buf + VNET_HDR_LEN;
+	size_t n = len - VNET_HDR_LEN;
+
+	dev->stats.rx_packets++;
+	dev->stats.rx_bytes += n;
+	if (frame[0] & 1)
+		dev->stats.rx_multicast++;	/* broadcast included */
+	dev->rx(dev, frame, n);
+}
+
+/* --- transmit ----------------------------------------------------------- */
+
+static void vnet_reclaim_tx(struct virtio_net *vn)
+{
+	uint32_t len;
+	uint8_t *buf;
+
+	while ((buf = virtq_get_used(vn->txq, &len)))
+		vn->tx_free[vn->tx_nfree++] = buf;
+}
+
+/*
+ * 5.1.6.2: the frame goes after a zeroed header, in one device-readable
+ * descriptor. Counted as sent once the device has it: virtio reports no
+ * transmit errors.
+ */
+static int vnet_xmit(struct netdev *dev, const void *frame, size_t len)
+{
+	struct virtio_net *vn = dev->priv;
+
+	if (len < ETH_HLEN || len > ETH_FRAME_MAX)
+		return -EINVAL;
+	if (!vn->tx_nfree)
+		vnet_reclaim_tx(vn);
+	if (!vn->tx_nfree)
+		return -EAGAIN;
+
+	uint8_t *buf = vn->tx_free[--vn->tx_nfree];
+	memset(buf, 0, VNET_HDR_LEN);
+	memcpy(buf + VNET_HDR_LEN, frame, len);
+	struct virtq_buf b = { virtq_phys(buf), VNET_HDR_LEN + (uint32_t)len };
+	if (virtq_add(vn->txq, &b, 1, 0, buf) < 0) {
+		vn->tx_free[vn->tx_nfree++] = buf;	/* a broken queue */
+		return -EAGAIN;
+	}
+	vnet_notify(vn, vn->txq);
+	dev->stats.tx_packets++;
+	dev->stats.tx_bytes += len;
+	return 0;
+}
+
+/* --- polling and interrupts --------------------------------------------- */
+
+/* Bogus used entries the rings skipped become error counts; a ring the
+ * device corrupted beyond use is reported once. */
+static void vnet_check_rings(struct virtio_net *vn)
+{
+	struct netdev *dev = &vn->ndev;
+
+	dev->stats.rx_errors += vn->rxq->errors - vn->rx_errors_seen;
+	vn->rx_errors_seen = vn->rxq->errors;
+	dev->stats.tx_errors += vn->txq->errors - vn->tx_errors_seen;
+	vn->tx_errors_seen = vn->txq->errors;
+	if ((vn->rxq->broken || vn->txq->broken) && !vn->broken_logged) {
+		kprintf("%s: device corrupted its %s ring; stopped\n",
+			dev->name, vn->rxq->broken ? "receive" : "transmit");
+		vn->broken_logged = true;
+	}
+}
+
+static void vnet_check_link(struct virtio_net *vn)
+{
+	vn->config_changed = false;
+	bool up = vnet_link_up(&vn->ndev);
+	if (up != vn->link) {
+		kprintf("%s: link %s\n", vn->ndev.name, up ? "up" : "down");
+		vn->link = up;
+	}
+}
+
+static int vnet_poll(struct netdev *dev, int budget)
+{
+	struct virtio_net *vn = dev->priv;
+	int done = 0;
+
+	vnet_reclaim_tx(vn);
+	if (vn->config_changed)
+		vnet_check_link(vn);
+
+	while (done < budget) {
+		uint32_t len;
+		uint8_t *buf = virtq_get_used(vn->rxq, &len);
+		if (!buf)
+			break;
+		vnet_receive(vn, buf, len);
+		vnet_post_rx(vn, buf);	/* the stack is done with it */
+		done++;
+	}
+	if (done)
+		vnet_notify(vn, vn->rxq);
+	vnet_check_rings(vn);
+	return done;
+}
+
+static void vnet_irq_enable(struct netdev *dev, bool enable)
+{
+	struct virtio_net *vn = dev->priv;
+
+	virtq_set_interrupts(vn->rxq, enable);
+	virtq_set_interrupts(vn->txq, enable);
+}
+
+/*
+ * The line may be shared (PCI INTx): the ISR read says whether this
+ * device raised it, and acknowledges it (4.1.4.5, 4.2.3.4).
+ */
+static enum irqreturn vnet_interrupt(void *ctx)
+{
+	struct virtio_net *vn = ctx;
+	uint8_t isr = vn->vdev->ops->isr_ack(vn->vdev);
+
+	if (!isr)
+		return IRQ_NONE;
+	if (isr & VIRTIO_ISR_QUEUE)
+		vnet_irq_enable(&vn->ndev, false);
+	if (isr & VIRTIO_ISR_CONFIG)
+		vn->config_changed = true;
+	return IRQ_WAKE_POLLER;
+}
+
+static const struct netdev_ops vnet_ops = {
+	.xmit = vnet_xmit,
+	.poll = vnet_poll,
+	.irq_enable = vnet_irq_enable,
+	.link_up = vnet_link_up,
+};
+
+/* --- probe ------------------------------------------------------------- */
+
+static void vnet_free(struct virtio_net *vn)
+{
+	virtq_destroy(vn->rxq);
+	virtq_destroy(vn->txq);
+	free(vn->rx_bufs);
+	free(vn->tx_bufs);
+	free(vn->tx_free);
+	free(vn);
+}
+
+/* 3.1.1 step 7, the device-specific part (5.1.5): queues, buffers, a
+ * full receive ring. Nothing is notified yet: not before DRIVER_OK. */
+static int vnet_setup(struct virtio_net *vn)
+{
+	vn->rxq = vnet_setup_queue(vn, VNET_RXQ);
+	vn->txq = vnet_setup_queue(vn, VNET_TXQ);
+	if (!vn->rxq || !vn->txq)
+		return -ENODEV;
+
+	vn->rx_bufs = memalign(64, (size_t)vn->rxq->size * VNET_BUF_STRIDE);
+	vn->tx_bufs = memalign(64, (size_t)vn->txq->size * VNET_BUF_STRIDE);
+	vn->tx_free = malloc(vn->txq->size * sizeof(*vn->tx_free));
+	if (!vn->rx_bufs || !vn->tx_bufs || !vn->tx_free) {
+		kprintf("%s: out of memory for buffers\n", vn->vdev->bus_info);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < vn->txq->size; i++)
+		vn->tx_free[vn->tx_nfree++] = vn->tx_bufs + i * VNET_BUF_STRIDE;
+	for (unsigned i = 0; i < vn->rxq->size; i++)
+		vnet_post_rx(vn, vn->rx_bufs + i * VNET_BUF_STRIDE);
+	virtq_publish(vn->rxq);
+	return 0;
+}
+
+/* Register the interrupt, or fall back to polling. */
+static void vnet_setup_irq(struct virtio_net *vn)
+{
+	struct netdev *dev = &vn->ndev;
+	int virq = vn->vdev->irq;
+
+	if (virq >= 0 &&
+	    irq_register_shared(virq, dev->name, vnet_interrupt, vn) == 0) {
+		dev->irq = virq;
+		return;
+	}
+	dev->irq = -1;
+	dev->polled = true;
+	/* Nobody would take the interrupts: ask the device for none. */
+	vnet_irq_enable(dev, false);
+	kprintf("%s: no usable interrupt, polling\n", dev->name);
+}
+
+int virtio_net_probe(struct virtio_device *vdev)
+{
+	struct virtio_net *vn = calloc(1, sizeof(*vn));
+	char mac[18];
+	int err;
+
+	if (!vn)
+		return -ENOMEM;
+	vn->vdev = vdev;
+	vdev->priv = vn;
+
+	/* 3.1.1 steps 1-3: reset, then "I see you" and "I can drive you". */
+	if (vnet_reset(vdev) < 0) {
+		kprintf("%s: device does not complete its reset\n",
+			vdev->bus_info);
+		free(vn);
+		return -EIO;
+	}
+	vnet_set_status(vdev, VIRTIO_STATUS_ACKNOWLEDGE);
+	vnet_set_status(vdev, VIRTIO_STATUS_DRIVER);
+
+	err = vnet_negotiate(vn);
+	if (err == 0)
+		err = vnet_setup(vn);
+	if (err < 0) {
+		/* 3.1.1: give up with FAILED, after a reset so that the
+		 * device lets go of the rings about to be freed. */
+		vnet_reset(vdev);
+		vdev->ops->set_status(vdev, VIRTIO_STATUS_FAILED);
+		vnet_free(vn);
+		return err;
+	}
+	bool have_mac = vn->features & VIRTIO_NET_F_MAC;
+	if (have_mac)
+		vnet_read_mac(vn);
+	else
+		vnet_random_mac(vn);
+
+	/* 3.1.1 step 8: live. Now the receive ring may be announced. */
+	vnet_set_status(vdev, VIRTIO_STATUS_DRIVER_OK);
+	vdev->ops->notify(vdev, VNET_RXQ);
+
+	struct netdev *dev = &vn->ndev;
+	dev->driver = "virtio-net";
+	memcpy(dev->bus_info, vdev->bus_info, sizeof(dev->bus_info));
+	dev->mtu = 1500;
+	dev->ops = &vnet_ops;
+	dev->priv = vn;
+	dev->irq = -1;
+	vn->link = vnet_link_up(dev);
+	if (netdev_register(dev) < 0) {
+		kprintf("%s: too many network devices, ignored\n",
+			vdev->bus_info);
+		vnet_reset(vdev);
+		vnet_free(vn);
+		return -ENOSPC;
+	}
+	vnet_setup_irq(vn);
+
+	if (!have_mac)
+		kprintf("%s: device has no MAC, using a random local one\n",
+			dev->name);
+	if (dev->polled)
+		kprintf("%s: virtio-net at %s polled, mac %s, link %s\n",
+			dev->name, vdev->bus_info,
+			netdev_format_mac(dev->mac, mac),
+			vn->link ? "up" : "down");
+	else
+		kprintf("%s: virtio-net at %s irq %d, mac %s, link %s\n",
+			dev->name, vdev->bus_info, dev->irq,
+			netdev_format_mac(dev->mac, mac),
+			vn->link ? "up" : "down");
+	return 0;
+}
