@@ -38,7 +38,7 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS := -std=gnu11 $(WARN) -O2 -g -ffreestanding -fno-common \
 	-ffunction-sections -fdata-sections -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -nostdinc -isystem $(NEWLIB)/include \
-	-isystem $(GCC_INCLUDE) -I. $(ARCH_CFLAGS) \
+	-isystem $(GCC_INCLUDE) -I. -Ikernel/include $(ARCH_CFLAGS) \
 	-DKITE_VERSION='"$(GIT_VERSION)"'
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostdlib -static -no-pie -T linker/$(ARCH).ld \
@@ -118,9 +118,26 @@ UNIT_test_lineedit := kernel/lineedit.c
 UNIT_test_pci_route := drivers/pci_route.c
 UNIT_test_virtqueue := drivers/virtqueue.c
 UNIT_test_e1000_ring :=
-UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_test_arp := net/arp.c net/eth.c net/pkt.c net/inet.c
+UNIT_test_eth := net/eth.c net/arp.c net/pkt.c net/inet.c
+UNIT_test_dhcp := net/dhcp.c net/inet.c
+UNIT_test_udp := net/udp.c net/sock.c net/ping.c net/portalloc.c net/pkt.c \
+	net/checksum.c tests/net/port_host.c
+UNIT_test_portalloc := net/portalloc.c tests/net/port_host.c
+UNIT_test_ip := net/ip.c net/ip_frag.c net/icmp.c net/route.c net/checksum.c \
+	net/pkt.c
+UNIT_test_ip_frag := $(UNIT_test_ip)
+UNIT_test_icmp := $(UNIT_test_ip)
+UNIT_test_route := net/route.c
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
+	$(patsubst tests/net/%.c,%,$(wildcard tests/net/test_*.c))
 
 $(HOST)/%: tests/unit/%.c tests/unit/test.h FORCE
+	@mkdir -p $(HOST)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(UNIT_$*) -o $@
+
+# Stack tests: each links the net/ files it names (UNIT_ lines above).
+$(HOST)/%: tests/net/%.c tests/unit/test.h FORCE
 	@mkdir -p $(HOST)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(UNIT_$*) -o $@
 

@@ -8,63 +8,169 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/netpoll.h"
+#include "kernel/net_glue.h"
 #include "kernel/proc.h"
 #include "kernel/shell.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/wait.h"
+#include "net/byteorder.h"
+#include "net/eth.h"
 #include "net/inet.h"
+#include "net/arp.h"
+#include "net/dhcp.h"
 #include "net/netdev.h"
+#include "net/netif.h"
+#include "net/route.h"
+#include "net/stack.h"
 
-#define ETH_P_ARP	0x0806
-#define ETH_ZLEN	60	/* shortest frame without FCS */
 
-/* --- ip link ------------------------------------------------------------- */
+/* --- ip ------------------------------------------------------------------ */
 
-static void print_link(struct netdev *dev)
+/* Show an interface as iproute2 does: flags, MTU, state, link address. */
+static void print_link(const struct netif *nif)
 {
 	char mac[18];
-	bool up = dev->ops->link_up(dev);
+	bool lo = nif->flags & NETIF_LOOPBACK;
+	bool up = lo || nif->dev->ops->link_up(nif->dev);
 
-	printf("%d: %s: <BROADCAST,MULTICAST,UP%s> mtu %u qdisc noqueue state %s mode DEFAULT group default qlen 1000\n",
-	       dev->ifindex, dev->name, up ? ",LOWER_UP" : "", dev->mtu,
-	       up ? "UP" : "DOWN");
-	printf("    link/ether %s brd ff:ff:ff:ff:ff:ff\n",
-	       netdev_format_mac(dev->mac, mac));
+	printf("%d: %s: <%s,UP%s> mtu %u qdisc noqueue state %s mode DEFAULT group default qlen 1000\n",
+	       nif->ifindex, nif->name, lo ? "LOOPBACK" : "BROADCAST,MULTICAST",
+	       up ? ",LOWER_UP" : "", nif->mtu,
+	       lo ? "UNKNOWN" : up ? "UP" : "DOWN");
+	if (lo)
+		printf("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n");
+	else
+		printf("    link/ether %s brd ff:ff:ff:ff:ff:ff\n",
+		       netdev_format_mac(nif->mac, mac));
 }
 
-static int ip_link(int argc, char **argv)
+static void print_addr(struct net_stack *s, const struct netif *nif)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	uint32_t server, left;
+
+	if (!nif->addr)
+		return;
+	if (nif->flags & NETIF_LOOPBACK) {
+		printf("    inet %s/%u scope host %s\n", inet_format(nif->addr, a),
+		       nif->prefix_len, nif->name);
+		printf("       valid_lft forever preferred_lft forever\n");
+		return;
+	}
+	bool dynamic = nif->addr_source == NETIF_ADDR_DHCP &&
+		       dhcp_lease_info(s, (struct netif *)nif, &server, &left);
+	printf("    inet %s/%u brd %s scope global %s%s\n",
+	       inet_format(nif->addr, a), nif->prefix_len,
+	       inet_format(netif_broadcast(nif), b), dynamic ? "dynamic " : "",
+	       nif->name);
+	if (dynamic && left != UINT32_MAX)
+		printf("       valid_lft %usec preferred_lft %usec\n", left, left);
+	else
+		printf("       valid_lft forever preferred_lft forever\n");
+}
+
+/* "ip link|addr [show [dev] NAME]": the interface named, or every one. */
+static int ip_show(int argc, char **argv, bool addrs)
 {
 	const char *only = NULL;
+	struct net_stack *s = net_glue_stack();
 
-	/* ip link [show [dev] NAME] */
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "show") == 0 || strcmp(argv[i], "dev") == 0)
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "show") != 0 && strcmp(argv[i], "dev") != 0)
+			only = argv[i];
+	net_glue_lock();
+	int shown = 0;
+	for (int i = 0; i < s->nnetifs; i++) {
+		const struct netif *nif = s->netifs[i];
+		if (only && strcmp(only, nif->name) != 0)
 			continue;
-		only = argv[i];
+		print_link(nif);
+		if (addrs)
+			print_addr(s, nif);
+		shown++;
 	}
-	if (only && !netdev_by_name(only)) {
+	net_glue_unlock();
+	if (only && !shown) {
 		printf("Device \"%s\" does not exist.\n", only);
 		return 1;
-	}
-	for (int i = 0; i < netdev_count(); i++) {
-		struct netdev *dev = netdev_get(i);
-		if (!only || strcmp(only, dev->name) == 0)
-			print_link(dev);
 	}
 	return 0;
 }
 
+/* iproute2's main table: the loopback routes live in its local table. */
+static void print_route(const struct route *r, void *arg)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	(void)arg;
+
+	if (r->nif->flags & NETIF_LOOPBACK)
+		return;
+	const char *proto = r->nif->addr_source == NETIF_ADDR_DHCP ? "dhcp" :
+			    "static";
+	if (r->gw) {
+		if (r->prefix_len == 0)
+			printf("default");
+		else
+			printf("%s/%u", inet_format(r->dst, a), r->prefix_len);
+		printf(" via %s dev %s proto %s src %s\n", inet_format(r->gw, b),
+		       r->nif->name, proto, inet_format(r->nif->addr, a));
+	} else {
+		printf("%s/%u dev %s proto kernel scope link src %s\n",
+		       inet_format(r->dst, a), r->prefix_len, r->nif->name,
+		       inet_format(r->nif->addr, b));
+	}
+}
+
+static const char *const neigh_state[] = {
+	[ARP_FREE] = "NONE",
+	[ARP_INCOMPLETE] = "INCOMPLETE",
+	[ARP_REACHABLE] = "REACHABLE",
+	[ARP_FAILED] = "FAILED",
+};
+
+static void print_neigh(const struct arp_entry *e, void *arg)
+{
+	char a[INET_ADDRSTRLEN], mac[18];
+	(void)arg;
+
+	if (e->state == ARP_REACHABLE)
+		printf("%s dev %s lladdr %s %s\n", inet_format(e->ip, a),
+		       e->nif->name, netdev_format_mac(e->mac, mac),
+		       neigh_state[e->state]);
+	else
+		printf("%s dev %s  %s\n", inet_format(e->ip, a), e->nif->name,
+		       neigh_state[e->state]);
+}
+
 static int cmd_ip(int argc, char **argv)
 {
+	struct net_stack *s = net_glue_stack();
+
 	if (argc < 2) {
 		printf("Usage: ip OBJECT { COMMAND | help }\n"
-		       "where  OBJECT := { link }\n");
+		       "where  OBJECT := { link | address | route | neigh }\n");
 		return 1;
 	}
-	if (strncmp(argv[1], "link", strlen(argv[1])) == 0)
-		return ip_link(argc - 2, argv + 2);
+	size_t n = strlen(argv[1]);
+	/* iproute2 accepts any prefix of an object's name. */
+	if (strncmp(argv[1], "link", n) == 0)
+		return ip_show(argc - 2, argv + 2, false);
+	if (strncmp(argv[1], "address", n) == 0)
+		return ip_show(argc - 2, argv + 2, true);
+	if (strncmp(argv[1], "route", n) == 0) {
+		net_glue_lock();
+		route_for_each(&s->routes, print_route, NULL);
+		net_glue_unlock();
+		return 0;
+	}
+	if (strncmp(argv[1], "neighbour", n) == 0 ||
+	    strncmp(argv[1], "neighbor", n) == 0) {
+		net_glue_lock();
+		arp_for_each(s, print_neigh, NULL);
+		net_glue_unlock();
+		return 0;
+	}
 	printf("Object \"%s\" is unknown, try \"ip help\".\n", argv[1]);
 	return 1;
 }
@@ -72,19 +178,13 @@ static int cmd_ip(int argc, char **argv)
 /* --- arping ---------------------------------------------------------------- */
 
 static struct {
-	uint32_t target;		/* network order */
+	uint32_t target;		/* host order */
 	volatile bool got;
 	uint8_t mac[ETH_ALEN];
 	uint64_t at_us;
 	struct semaphore reply;
 } arping;
 
-static uint32_t load32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
 
 /* On the poll thread: an ARP frame arrived. */
 static void arping_rx(struct netdev *dev, const uint8_t *f, size_t len,
@@ -96,7 +196,7 @@ static void arping_rx(struct netdev *dev, const uint8_t *f, size_t len,
 	if (len < ETH_HLEN + 28 || f[14] != 0 || f[15] != 1 || f[16] != 8 ||
 	    f[17] != 0 || f[18] != 6 || f[19] != 4 || f[20] != 0 || f[21] != 2)
 		return;
-	if (load32(f + 28) != arping.target || arping.got)
+	if (get_be32(f + 28) != arping.target || arping.got)
 		return;
 	memcpy(arping.mac, f + 22, ETH_ALEN);
 	arping.at_us = clock_now_us();
@@ -115,8 +215,8 @@ static void build_request(uint8_t *f, const struct netdev *dev, uint32_t src,
 	const uint8_t hdr[8] = { 0, 1, 8, 0, 6, 4, 0, 1 }; /* Ether, IPv4, request */
 	memcpy(f + 14, hdr, sizeof(hdr));
 	memcpy(f + 22, dev->mac, ETH_ALEN);		/* sender MAC */
-	memcpy(f + 28, &src, 4);			/* sender IP */
-	memcpy(f + 38, &dst, 4);			/* target IP (THA is 0) */
+	put_be32(f + 28, src);				/* sender IP */
+	put_be32(f + 38, dst);				/* target IP (THA is 0) */
 }
 
 /* Seconds with an optional fraction, to microseconds; false if bad. */
@@ -202,14 +302,14 @@ static int cmd_arping(int argc, char **argv)
 	fflush(stdout);
 	arping.target = dst;
 	sem_init(&arping.reply, 0);
-	netpoll_set_tap(ETH_P_ARP, arping_rx, NULL);
+	net_glue_set_tap(ETH_P_ARP, arping_rx, NULL);
 
 	uint8_t frame[ETH_ZLEN];
 	build_request(frame, dev, src, dst);
 	for (int i = 0; i < count; i++) {
 		uint64_t start = clock_now_us();
 		arping.got = false;
-		if (netpoll_send(dev, frame, sizeof(frame)) < 0)
+		if (net_glue_send_raw(dev, frame, sizeof(frame)) < 0)
 			printf("arping: send failed, no buffer space\n");
 		else
 			sent++;
@@ -228,23 +328,26 @@ static int cmd_arping(int argc, char **argv)
 		if (i + 1 < count && now < next)
 			thread_sleep_us(next - now);
 	}
-	netpoll_set_tap(ETH_P_ARP, NULL, NULL);
+	net_glue_set_tap(ETH_P_ARP, NULL, NULL);
 	printf("Sent %d probes (%d broadcast(s))\n", sent, sent);
 	printf("Received %d response(s)\n", received);
 	return received ? 0 : 1;
 }
 
-/* --- /proc/net/dev ------------------------------------------------------- */
+/* --- /proc/net ------------------------------------------------------------ */
 
-static void show_net_dev(struct seqbuf *s)
+static void show_net_dev(struct seqbuf *sb)
 {
-	seq_printf(s, "Inter-|   Receive                                                |  Transmit\n");
-	seq_printf(s, " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n");
-	for (int i = 0; i < netdev_count(); i++) {
-		struct netdev *d = netdev_get(i);
-		const struct netdev_stats *st = &d->stats;
-		seq_printf(s, "%6s: %7llu %7llu %4llu %4llu %4llu %5llu %10llu %9llu %8llu %7llu %4llu %4llu %4llu %5llu %7llu %10llu\n",
-			   d->name,
+	struct net_stack *s = net_glue_stack();
+
+	seq_printf(sb, "Inter-|   Receive                                                |  Transmit\n");
+	seq_printf(sb, " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n");
+	net_glue_lock();
+	for (int i = 0; i < s->nnetifs; i++) {
+		const struct netif *nif = s->netifs[i];
+		const struct netdev_stats *st = nif->stats;
+		seq_printf(sb, "%6s: %7llu %7llu %4llu %4llu %4llu %5llu %10llu %9llu %8llu %7llu %4llu %4llu %4llu %5llu %7llu %10llu\n",
+			   nif->name,
 			   (unsigned long long)st->rx_bytes,
 			   (unsigned long long)st->rx_packets,
 			   (unsigned long long)st->rx_errors,
@@ -260,10 +363,125 @@ static void show_net_dev(struct seqbuf *s)
 			   (unsigned long long)st->tx_colls,
 			   (unsigned long long)st->tx_carrier, 0ULL);
 	}
+	net_glue_unlock();
+}
+
+static void show_arp_entry(const struct arp_entry *e, void *arg)
+{
+	struct seqbuf *sb = arg;
+	char a[INET_ADDRSTRLEN], mac[18];
+	/* Linux: ATF_COM (0x2) once the address is complete. */
+	unsigned flags = e->state == ARP_REACHABLE ? 0x2 : 0x0;
+	static const uint8_t zero[6];
+
+	seq_printf(sb, "%-16s 0x%-10x0x%-10x%-17s     %-8s %s\n",
+		   inet_format(e->ip, a), 1, flags,
+		   netdev_format_mac(e->state == ARP_REACHABLE ? e->mac : zero, mac),
+		   "*", e->nif->name);
+}
+
+static void show_net_arp(struct seqbuf *sb)
+{
+	seq_printf(sb, "IP address       HW type     Flags       HW address            Mask     Device\n");
+	net_glue_lock();
+	arp_for_each(net_glue_stack(), show_arp_entry, sb);
+	net_glue_unlock();
+}
+
+/* Print "Name: a b c\nName: 1 2 3\n" from parallel name and value lists. */
+static void snmp_pair(struct seqbuf *sb, const char *name,
+		      const char *const *fields, const int64_t *values, int n)
+{
+	seq_printf(sb, "%s:", name);
+	for (int i = 0; i < n; i++)
+		seq_printf(sb, " %s", fields[i]);
+	seq_printf(sb, "\n%s:", name);
+	for (int i = 0; i < n; i++)
+		seq_printf(sb, " %lld", (long long)values[i]);
+	seq_printf(sb, "\n");
+}
+
+#define NFIELDS(a) ((int)(sizeof(a) / sizeof(a[0])))
+
+static void show_net_snmp(struct seqbuf *sb)
+{
+	static const char *const ip_f[] = {
+		"Forwarding", "DefaultTTL", "InReceives", "InHdrErrors",
+		"InAddrErrors", "ForwDatagrams", "InUnknownProtos", "InDiscards",
+		"InDelivers", "OutRequests", "OutDiscards", "OutNoRoutes",
+		"ReasmTimeout", "ReasmReqds", "ReasmOKs", "ReasmFails",
+		"FragOKs", "FragFails", "FragCreates",
+	};
+	static const char *const icmp_f[] = {
+		"InMsgs", "InErrors", "InCsumErrors", "InDestUnreachs",
+		"InTimeExcds", "InParmProbs", "InSrcQuenchs", "InRedirects",
+		"InEchos", "InEchoReps", "InTimestamps", "InTimestampReps",
+		"InAddrMasks", "InAddrMaskReps", "OutMsgs", "OutErrors",
+		"OutDestUnreachs", "OutTimeExcds", "OutParmProbs",
+		"OutSrcQuenchs", "OutRedirects", "OutEchos", "OutEchoReps",
+		"OutTimestamps", "OutTimestampReps", "OutAddrMasks",
+		"OutAddrMaskReps",
+	};
+	static const char *const tcp_f[] = {
+		"RtoAlgorithm", "RtoMin", "RtoMax", "MaxConn", "ActiveOpens",
+		"PassiveOpens", "AttemptFails", "EstabResets", "CurrEstab",
+		"InSegs", "OutSegs", "RetransSegs", "InErrs", "OutRsts",
+		"InCsumErrors",
+	};
+	static const char *const udp_f[] = {
+		"InDatagrams", "NoPorts", "InErrors", "OutDatagrams",
+		"RcvbufErrors", "SndbufErrors", "InCsumErrors", "IgnoredMulti",
+		"MemErrors",
+	};
+	struct net_mib m;
+
+	net_glue_lock();
+	m = net_glue_stack()->mib;
+	net_glue_unlock();
+
+	/* Forwarding 2: not a router (RFC 1213 ipForwarding). */
+	const int64_t ip_v[] = {
+		2, 64, m.ip.InReceives, m.ip.InHdrErrors, m.ip.InAddrErrors,
+		m.ip.ForwDatagrams, m.ip.InUnknownProtos, m.ip.InDiscards,
+		m.ip.InDelivers, m.ip.OutRequests, m.ip.OutDiscards,
+		m.ip.OutNoRoutes, m.ip.ReasmTimeout, m.ip.ReasmReqds,
+		m.ip.ReasmOKs, m.ip.ReasmFails, m.ip.FragOKs, m.ip.FragFails,
+		m.ip.FragCreates,
+	};
+	const int64_t icmp_v[] = {
+		m.icmp.InMsgs, m.icmp.InErrors, m.icmp.InCsumErrors,
+		m.icmp.InDestUnreachs, m.icmp.InTimeExcds, m.icmp.InParmProbs,
+		m.icmp.InSrcQuenchs, m.icmp.InRedirects, m.icmp.InEchos,
+		m.icmp.InEchoReps, m.icmp.InTimestamps, m.icmp.InTimestampReps,
+		m.icmp.InAddrMasks, m.icmp.InAddrMaskReps, m.icmp.OutMsgs,
+		m.icmp.OutErrors, m.icmp.OutDestUnreachs, m.icmp.OutTimeExcds,
+		m.icmp.OutParmProbs, m.icmp.OutSrcQuenchs, m.icmp.OutRedirects,
+		m.icmp.OutEchos, m.icmp.OutEchoReps, m.icmp.OutTimestamps,
+		m.icmp.OutTimestampReps, m.icmp.OutAddrMasks,
+		m.icmp.OutAddrMaskReps,
+	};
+	/* RtoAlgorithm 1 (other), RtoMin/RtoMax in ms, MaxConn -1 (dynamic)
+	 * as Linux prints them; no TCP yet, so no connections. */
+	const int64_t tcp_v[] = {
+		1, 200, 120000, -1, m.tcp.ActiveOpens,
+		m.tcp.PassiveOpens, m.tcp.AttemptFails, m.tcp.EstabResets, 0,
+		m.tcp.InSegs, m.tcp.OutSegs, m.tcp.RetransSegs, m.tcp.InErrs,
+		m.tcp.OutRsts, m.tcp.InCsumErrors,
+	};
+	const int64_t udp_v[] = {
+		m.udp.InDatagrams, m.udp.NoPorts, m.udp.InErrors,
+		m.udp.OutDatagrams, m.udp.RcvbufErrors, m.udp.SndbufErrors,
+		m.udp.InCsumErrors, m.udp.IgnoredMulti, m.udp.MemErrors,
+	};
+	snmp_pair(sb, "Ip", ip_f, ip_v, NFIELDS(ip_f));
+	snmp_pair(sb, "Icmp", icmp_f, icmp_v, NFIELDS(icmp_f));
+	snmp_pair(sb, "Tcp", tcp_f, tcp_v, NFIELDS(tcp_f));
+	snmp_pair(sb, "Udp", udp_f, udp_v, NFIELDS(udp_f));
 }
 
 static const struct shell_cmd net_cmds[] = {
-	{ "ip", "ip link [show [DEV]]", "network devices (iproute2)", cmd_ip },
+	{ "ip", "ip link|addr|route|neigh [show [DEV]]",
+	  "interfaces, addresses, routes, neighbours (iproute2)", cmd_ip },
 	{ "arping", "arping [-c N] [-i SEC] [-s SRC] [-I DEV] HOST",
 	  "ARP-level ping of a neighbour (iputils)", cmd_arping },
 };
@@ -272,4 +490,6 @@ void cmd_net_init(void)
 {
 	shell_register(net_cmds, sizeof(net_cmds) / sizeof(net_cmds[0]));
 	proc_register("/proc/net/dev", show_net_dev);
+	proc_register("/proc/net/arp", show_net_arp);
+	proc_register("/proc/net/snmp", show_net_snmp);
 }

@@ -157,6 +157,23 @@ int console_trygetc(void)
 	return c;
 }
 
+bool console_take_ctrl_c(void)
+{
+	bool found = false;
+
+	unsigned long flags = arch_irq_save();
+	if (rx_polled)
+		drain_uart();
+	for (unsigned i = rx_tail; i != rx_head; i++)
+		if (rx_ring[i % RX_RING] == 0x03)
+			found = true;
+	if (found)
+		while (ring_get() >= 0)
+			;	/* flush, as a tty does on SIGINT */
+	arch_irq_restore(flags);
+	return found;
+}
+
 int console_getc(void)
 {
 	int c;

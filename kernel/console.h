@@ -46,5 +46,8 @@ void console_write(const char *s, size_t n);
 int console_getc(void);
 /* Input byte if one is waiting, else -1 (never blocks). */
 int console_trygetc(void);
+/* True if Ctrl-C was typed: like a tty raising SIGINT, it discards the
+ * input typed so far. For long-running commands (ping) to stop on. */
+bool console_take_ctrl_c(void);
 
 #endif

@@ -12,8 +12,9 @@
 #include "kernel/fdt.h"
 #include "kernel/kernel.h"
 #include "kernel/mem.h"
-#include "kernel/netpoll.h"
+#include "kernel/net_glue.h"
 #include "kernel/printk.h"
+#include "kernel/services.h"
 #include "kernel/shell.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
@@ -28,7 +29,8 @@ const struct fdt *kernel_fdt(void)
 static void init_thread(void *arg)
 {
 	(void)arg;
-	netpoll_start();
+	net_glue_start();
+	services_start();
 	/* The counter starts with the machine, so this is the time from
 	 * power-on (firmware included) to the first prompt. */
 	kprintf("kite: ready in %llu ms\n",

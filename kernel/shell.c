@@ -83,6 +83,7 @@ void shell_run(void)
 	selftest_init();
 	cmd_net_init();
 	cmd_pci_init();
+	cmd_ping_init();
 	lineedit_init(&le, echo, NULL);
 	for (;;) {
 		printf("%s", SHELL_PROMPT);

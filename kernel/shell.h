@@ -29,5 +29,6 @@ void cmd_sys_init(void);
 void selftest_init(void);
 void cmd_net_init(void);
 void cmd_pci_init(void);
+void cmd_ping_init(void);
 
 #endif

@@ -2,7 +2,8 @@
  * newlib's system-call layer and its retargetable locks.
  *
  * newlib is built with --disable-newlib-supplied-syscalls: every OS
- * service it needs comes from here. Descriptors 0-2 are the console.
+ * service it needs comes from here. Descriptors 0-2 are the console;
+ * from SOCKET_FD_BASE on they are sockets (kernel/socket.c).
  * Locks are kernel mutexes, so malloc and stdio are safe from several
  * threads; they must never be taken from an interrupt handler (kprintf
  * exists for that).
@@ -12,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/lock.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/times.h>
@@ -34,8 +36,24 @@ static bool is_console(int fd)
 	return fd >= 0 && fd <= 2;
 }
 
+/* A socket hook's result: >= 0, or a negative errno to report. The
+ * thread's own errno is set too: a socket call may block, and another
+ * thread's system call may touch the global errno before the caller's
+ * _r wrapper copies it. */
+static int socket_result(int r)
+{
+	if (r < 0) {
+		errno = -r;
+		_REENT->_errno = -r;
+		return -1;
+	}
+	return r;
+}
+
 int _write(int fd, const void *buf, size_t len)
 {
+	if (fd >= SOCKET_FD_BASE)
+		return socket_result(socket_fd_write(fd, buf, len));
 	if (!is_console(fd)) {
 		errno = EBADF;
 		return -1;
@@ -50,6 +68,8 @@ int _read(int fd, void *buf, size_t len)
 	char *p = buf;
 	size_t n = 0;
 
+	if (fd >= SOCKET_FD_BASE)
+		return socket_result(socket_fd_read(fd, buf, len));
 	if (!is_console(fd)) {
 		errno = EBADF;
 		return -1;
@@ -68,6 +88,8 @@ int _read(int fd, void *buf, size_t len)
 
 int _close(int fd)
 {
+	if (fd >= SOCKET_FD_BASE)
+		return socket_result(socket_fd_close(fd));
 	if (is_console(fd))
 		return 0;
 	errno = EBADF;
@@ -76,6 +98,8 @@ int _close(int fd)
 
 int _fstat(int fd, struct stat *st)
 {
+	if (fd >= SOCKET_FD_BASE)
+		return socket_result(socket_fd_fstat(fd, st));
 	if (!is_console(fd)) {
 		errno = EBADF;
 		return -1;

@@ -21,18 +21,13 @@ bool inet_parse(const char *s, uint32_t *addr)
 	}
 	if (*s)
 		return false;
-	/* Network byte order: the first octet at the lowest address. */
-	uint8_t *b = (uint8_t *)addr;
-	b[0] = (uint8_t)(a >> 24);
-	b[1] = (uint8_t)(a >> 16);
-	b[2] = (uint8_t)(a >> 8);
-	b[3] = (uint8_t)a;
+	*addr = a;
 	return true;
 }
 
 const char *inet_format(uint32_t addr, char *buf)
 {
-	const uint8_t *b = (const uint8_t *)&addr;
-	snprintf(buf, INET_ADDRSTRLEN, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	snprintf(buf, INET_ADDRSTRLEN, "%u.%u.%u.%u", addr >> 24,
+		 (addr >> 16) & 0xff, (addr >> 8) & 0xff, addr & 0xff);
 	return buf;
 }

@@ -1,6 +1,6 @@
 /*
- * IPv4 address text conversions. Addresses are kept in network byte
- * order in a uint32_t, as struct in_addr keeps them.
+ * IPv4 address text conversions. Inside the stack addresses are
+ * uint32_t in host byte order (10.0.2.15 is 0x0a00020f).
  */
 #ifndef KITE_INET_H
 #define KITE_INET_H
@@ -10,8 +10,8 @@
 
 #define INET_ADDRSTRLEN 16
 
-/* Strict dotted quad "A.B.C.D" (each 0-255, no leading garbage or
- * trailing text). Returns false on anything else. */
+/* Strict dotted quad "A.B.C.D" (each 0-255, 1-3 digits, nothing
+ * before or after). Returns false on anything else. */
 bool inet_parse(const char *s, uint32_t *addr);
 /* Format into buf (INET_ADDRSTRLEN bytes); returns buf. */
 const char *inet_format(uint32_t addr, char *buf);

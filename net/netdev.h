@@ -11,8 +11,10 @@
  * received frame to dev->rx(), and, when the device is quiet, re-enables
  * its interrupts and polls once more, so a frame that arrives in between
  * is never stranded (the NAPI pattern). xmit and poll are called only
- * from the net-poll thread, so drivers need no locks of their own for
- * their rings; irq_enable and link_up may be called from any context.
+ * with the stack serialised (by the net-poll thread, or by a thread
+ * sending, holding the stack lock), never concurrently, so drivers need
+ * no locks of their own for their rings; irq_enable and link_up may be
+ * called from any context.
  *
  * Buffers. xmit() copies the frame into the driver's own DMA buffer before
  * it returns, so the caller keeps ownership of its buffer. A received
@@ -77,6 +79,7 @@ struct netdev {
 
 	/* Set by the stack before the first poll: a received frame. */
 	void (*rx)(struct netdev *dev, const void *frame, size_t len);
+	void *upper;			/* the stack's interface for it */
 };
 
 /* Give the device its ethN name and make it visible to the stack and

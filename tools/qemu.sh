@@ -5,7 +5,8 @@
 #
 # NIC: none, virtio-mmio, virtio-pci, e1000, or both (an e1000 at PCI slot
 # 1 and a virtio-net-pci at slot 5: the same INTx line after swizzling).
-# GIC=3 selects GICv3 on aarch64; EL2=1 enters it at EL2 (virtualization=on). User networking is restricted to the
+# GIC=3 selects GICv3 on aarch64; EL2=1 enters it at EL2 (virtualization=on).
+# APPEND="..." passes a kernel command line (e.g. ip=10.0.2.15/24 gw=10.0.2.2). User networking is restricted to the
 # guest and the host's loopback: the guest reaches no outside address;
 # host 127.0.0.1 ports are forwarded to the guest services.
 set -eu
@@ -28,9 +29,10 @@ aarch64)
 	echo "qemu.sh: unknown ARCH $arch" >&2; exit 1 ;;
 esac
 
+[ -n "${APPEND:-}" ] && set -- "$@" -append "$APPEND"
+
 # Host side of the forwards: 127.0.0.1 only.
 fwd="hostfwd=tcp:127.0.0.1:${KITE_PORT_BASE:-5500}-:7"
-fwd="$fwd,hostfwd=udp:127.0.0.1:${KITE_PORT_BASE:-5500}-:7"
 fwd="$fwd,hostfwd=tcp:127.0.0.1:8080-:80"
 fwd="$fwd,hostfwd=tcp:127.0.0.1:5201-:5201"
 user="user,restrict=on,$fwd"
@@ -55,7 +57,14 @@ esac
 
 case $mode in
 print)
-	echo "$@" -nographic ;;
+	# Shell-quoted where needed, so the line can be pasted as is.
+	for a in "$@" -nographic; do
+		case $a in
+		*" "*) printf "'%s' " "$a" ;;
+		*) printf '%s ' "$a" ;;
+		esac
+	done
+	echo ;;
 run)
 	echo "qemu: $* -nographic" >&2
 	echo "qemu: Ctrl-A X quits" >&2

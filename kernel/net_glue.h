@@ -1,0 +1,57 @@
+/*
+ * The kernel side of the network stack: the one stack instance, the lock
+ * that serialises it, and the net-poll thread that drives it.
+ *
+ * Lock order: the stack lock (a mutex) is the only lock; it is never
+ * taken from interrupt context and nothing else is held while waiting
+ * for it. Every call into net/ and every driver xmit/poll happens with it
+ * held. Sockets whose users must wake are woken as the lock is released:
+ * a woken thread cannot run before the lock is free.
+ *
+ * The net-poll thread sleeps until a NIC interrupt (IRQ_WAKE_POLLER), a
+ * kick from a thread that queued work, or the stack's next deadline; then
+ * it polls every device and the stack until receive and transmit are both
+ * quiet, re-enabling device interrupts before its last look so that
+ * nothing arriving in between is stranded. Wake-ups are never lost: a
+ * sticky pending flag is set by every waker and consumed by the thread
+ * before it polls, so a wake during a poll makes it poll again.
+ */
+#ifndef KITE_NET_GLUE_H
+#define KITE_NET_GLUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct net_stack;
+struct netdev;
+
+#define NETPOLL_BUDGET		64	/* frames per device per pass */
+#define NETPOLL_POLLED_US	10000	/* period for devices without IRQ */
+
+/* Create the stack, attach every registered netdev, configure addresses
+ * (ip=/gw= on the command line for eth0, DHCP elsewhere) and start the
+ * net-poll thread. Called once from the init thread. */
+void net_glue_start(void);
+
+struct net_stack *net_glue_stack(void);
+void net_glue_lock(void);
+void net_glue_unlock(void);	/* wakes notified sockets' users */
+uint64_t net_glue_now(void);	/* the stack's clock: ms since boot */
+void net_glue_kick(void);	/* have the net-poll thread run soon */
+
+/* Implemented by kernel/socket.c: wake whoever waits on this socket.
+ * Called with the stack lock held and interrupts masked. */
+void socket_wake(void *user);
+
+/* Send a raw frame (Ethernet header included) on dev. 0 or -ENOMEM. */
+int net_glue_send_raw(struct netdev *dev, const void *frame, size_t len);
+
+/* Received frames of one ethertype are also shown to fn (a packet tap,
+ * like an AF_PACKET socket): called on the net-poll thread with the stack
+ * lock held, frame valid only during the call. fn == NULL removes it. */
+int net_glue_set_tap(uint16_t ethertype,
+		     void (*fn)(struct netdev *dev, const uint8_t *frame,
+				size_t len, void *arg),
+		     void *arg);
+
+#endif

@@ -1,0 +1,983 @@
+/*
+ * BSD sockets (sys/socket.h, poll.h, arpa/inet.h) over the stack.
+ *
+ * A descriptor >= SOCKET_FD_BASE names a struct socket: the kernel's
+ * half (blocking mode, timeouts, a wait queue, a reference count), whose
+ * net_sock (the stack's half, net/sock.h) is reached only with the stack
+ * lock held. Errors from the stack are negative errno values; the public
+ * functions turn them into -1 + errno (per thread).
+ *
+ * Blocking without losing a wake-up. A call takes the stack lock, tries
+ * its operation, and notes the socket's event count before unlocking.
+ * If the operation would block, it sleeps on the socket's wait queue
+ * until the count moves (or the SO_RCVTIMEO deadline passes), then
+ * tries again. The count is moved by socket_wake(), which the stack glue
+ * calls for every socket the stack notified, before it releases the
+ * lock: so a change made after our attempt always moves the count after
+ * we noted it. poll() does the same with one count and queue shared by
+ * every socket (a thread sleeps on one queue at a time).
+ *
+ * Lifetime. The descriptor holds one reference, each call in progress
+ * another. close() removes the descriptor, closes the net_sock under
+ * the lock and wakes sleepers, who see it gone and fail with EBADF; the
+ * last reference frees the struct socket. The descriptor table and the
+ * counts are guarded by masking interrupts (one CPU; never held long).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include "arch/arch.h"
+#include "kernel/net_glue.h"
+#include "kernel/timer.h"
+#include "kernel/wait.h"
+#include "net/inet.h"
+#include "net/netif.h"
+#include "net/sock.h"
+#include "net/stack.h"
+#include "net/udp.h"
+
+#define IFNAMSIZ 16
+
+struct socket {
+	int refs;			/* interrupts masked */
+	int type, protocol;		/* SOCK_DGRAM, IPPROTO_UDP/ICMP */
+	struct net_sock *sk;		/* stack lock; NULL once closed */
+	bool nonblock;			/* O_NONBLOCK */
+	uint64_t rcvtimeo_us;		/* SO_RCVTIMEO; 0: none */
+	uint64_t sndtimeo_us;		/* SO_SNDTIMEO (kept; UDP never waits) */
+	volatile unsigned long events;	/* moved by socket_wake() */
+	struct wait_queue wq;
+};
+
+static struct socket *fd_table[SOCKET_FD_MAX];
+/* Every wake, for poll(). */
+static volatile unsigned long poll_events;
+static struct wait_queue poll_wq = WAIT_QUEUE_INIT(poll_wq);
+
+/* -1 + errno for a negative errno, else the value. */
+static ssize_t ret(ssize_t r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+/* --- descriptors and references -------------------------------------------- */
+
+static struct socket *sock_get(int fd, int *err)
+{
+	if (fd >= 0 && fd < SOCKET_FD_BASE) {
+		*err = -ENOTSOCK;
+		return NULL;
+	}
+	unsigned idx = (unsigned)fd - SOCKET_FD_BASE;
+	if (fd < 0 || idx >= SOCKET_FD_MAX) {
+		*err = -EBADF;
+		return NULL;
+	}
+	unsigned long flags = arch_irq_save();
+	struct socket *so = fd_table[idx];
+	if (so)
+		so->refs++;
+	arch_irq_restore(flags);
+	if (!so)
+		*err = -EBADF;
+	return so;
+}
+
+static void sock_put(struct socket *so)
+{
+	unsigned long flags = arch_irq_save();
+	bool last = --so->refs == 0;
+	arch_irq_restore(flags);
+	if (last)
+		free(so);
+}
+
+/* The stack, locked, with its clock brought up to date. */
+static struct net_stack *stack_lock(void)
+{
+	net_glue_lock();
+	struct net_stack *s = net_glue_stack();
+	uint64_t now = net_glue_now();
+	if (now > s->now)
+		s->now = now;
+	return s;
+}
+
+void socket_wake(void *user)
+{
+	struct socket *so = user;
+	unsigned long flags = arch_irq_save();
+
+	so->events++;
+	poll_events++;
+	wake_up_all(&so->wq);
+	wake_up_all(&poll_wq);
+	arch_irq_restore(flags);
+}
+
+/*
+ * Run op(s, so->sk, arg) under the stack lock; while it answers -EAGAIN
+ * and the call may block, sleep until the socket has news or the
+ * deadline (timeo_us from now; 0: none) passes, and try again. A
+ * socket closed meanwhile gives -EBADF. At the deadline: -EAGAIN, as
+ * Linux does for SO_RCVTIMEO.
+ */
+typedef int (*sock_op)(struct net_stack *s, struct socket *so, void *arg);
+
+static int sock_call(struct socket *so, sock_op op, void *arg, bool may_block,
+		     uint64_t timeo_us)
+{
+	uint64_t deadline = WAIT_FOREVER;
+
+	if (may_block && timeo_us)
+		deadline = clock_now_us() + timeo_us;
+	for (;;) {
+		struct net_stack *s = stack_lock();
+		int r = so->sk ? op(s, so, arg) : -EBADF;
+		unsigned long seen = so->events;
+		net_glue_unlock();
+		if (r != -EAGAIN || !may_block)
+			return r;
+
+		int w = 0;
+		unsigned long flags = arch_irq_save();
+		while (so->events == seen && w == 0)
+			w = wait_queue_sleep(&so->wq, deadline);
+		bool moved = so->events != seen;
+		arch_irq_restore(flags);
+		if (w == -ETIMEDOUT)
+			may_block = false;	/* one last look */
+		else if (w < 0 && !moved)
+			return w;		/* no timer to wait with */
+	}
+}
+
+/* --- addresses ------------------------------------------------------------------ */
+
+/* A sockaddr_in from the user. AF_UNSPEC is taken as AF_INET where
+ * Linux does (unspec_ok). */
+static int addr_in(const struct sockaddr *sa, socklen_t len, bool unspec_ok,
+		   uint32_t *addr, uint16_t *port)
+{
+	struct sockaddr_in sin;
+
+	if (len < sizeof(sin))
+		return -EINVAL;
+	if (!sa)
+		return -EFAULT;
+	memcpy(&sin, sa, sizeof(sin));
+	if (sin.sin_family != AF_INET &&
+	    !(unspec_ok && sin.sin_family == AF_UNSPEC))
+		return -EAFNOSUPPORT;
+	*addr = ntohl(sin.sin_addr.s_addr);
+	*port = ntohs(sin.sin_port);
+	return 0;
+}
+
+/* Give the user an address, truncated to *len; *len becomes its size. */
+static void addr_out(struct sockaddr *sa, socklen_t *len, uint32_t addr,
+		     uint16_t port)
+{
+	struct sockaddr_in sin;
+
+	if (!sa || !len)
+		return;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(addr);
+	memcpy(sa, &sin, *len < sizeof(sin) ? *len : sizeof(sin));
+	*len = sizeof(sin);
+}
+
+/* --- socket, bind, connect ----------------------------------------------------- */
+
+int socket(int domain, int type, int protocol)
+{
+	int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
+	enum net_sock_type kind;
+
+	type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (domain != AF_INET)
+		return (int)ret(-EAFNOSUPPORT);
+	if (type == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP)) {
+		kind = NET_SOCK_UDP;
+		protocol = IPPROTO_UDP;
+	} else if (type == SOCK_DGRAM && protocol == IPPROTO_ICMP) {
+		kind = NET_SOCK_PING;
+	} else {
+		/* SOCK_STREAM waits for TCP; raw sockets are not offered. */
+		return (int)ret(-EPROTONOSUPPORT);
+	}
+
+	struct socket *so = calloc(1, sizeof(*so));
+	if (!so)
+		return (int)ret(-ENOMEM);
+	so->refs = 1;
+	so->type = type;
+	so->protocol = protocol;
+	so->nonblock = flags & SOCK_NONBLOCK;
+	wait_queue_init(&so->wq);
+
+	struct net_stack *s = stack_lock();
+	so->sk = net_sock_create(s, kind, so);
+	net_glue_unlock();
+	if (!so->sk) {
+		free(so);
+		return (int)ret(-ENOMEM);
+	}
+
+	int idx = -1;
+	unsigned long irq = arch_irq_save();
+	for (int i = 0; i < SOCKET_FD_MAX && idx < 0; i++)
+		if (!fd_table[i])
+			idx = i;
+	if (idx >= 0)
+		fd_table[idx] = so;
+	arch_irq_restore(irq);
+	if (idx < 0) {
+		stack_lock();
+		net_sock_close(net_glue_stack(), so->sk);
+		net_glue_unlock();
+		free(so);
+		return (int)ret(-EMFILE);
+	}
+	return SOCKET_FD_BASE + idx;
+}
+
+int bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int err;
+	struct socket *so = sock_get(fd, &err);
+	uint32_t addr;
+	uint16_t port;
+
+	if (!so)
+		return (int)ret(err);
+	err = addr_in(sa, len, true, &addr, &port);
+	/* Linux takes AF_UNSPEC for AF_INET here only with INADDR_ANY. */
+	if (!err && sa->sa_family == AF_UNSPEC && addr != INADDR_ANY)
+		err = -EAFNOSUPPORT;
+	if (!err) {
+		struct net_stack *s = stack_lock();
+		err = so->sk ? net_sock_bind(s, so->sk, addr, port) : -EBADF;
+		net_glue_unlock();
+	}
+	sock_put(so);
+	return (int)ret(err);
+}
+
+int connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int err;
+	struct socket *so = sock_get(fd, &err);
+	uint32_t addr = 0;
+	uint16_t port = 0;
+	bool unspec = false;
+
+	if (!so)
+		return (int)ret(err);
+	if (len < sizeof(sa_family_t))
+		err = -EINVAL;
+	else if (!sa)
+		err = -EFAULT;
+	else if (sa->sa_family == AF_UNSPEC)
+		unspec = true;		/* dissolve the association */
+	else
+		err = addr_in(sa, len, false, &addr, &port);
+	if (!err) {
+		struct net_stack *s = stack_lock();
+		if (!so->sk)
+			err = -EBADF;
+		else if (unspec)
+			err = net_sock_disconnect(s, so->sk);
+		else
+			err = net_sock_connect(s, so->sk, addr, port);
+		net_glue_unlock();
+	}
+	sock_put(so);
+	return (int)ret(err);
+}
+
+int listen(int fd, int backlog)
+{
+	int err;
+	struct socket *so = sock_get(fd, &err);
+
+	if (!so)
+		return (int)ret(err);
+	sock_put(so);
+	return (int)ret(-EOPNOTSUPP);	/* datagram sockets do not listen */
+}
+
+int accept(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	int err;
+	struct socket *so = sock_get(fd, &err);
+
+	if (!so)
+		return (int)ret(err);
+	sock_put(so);
+	return (int)ret(-EOPNOTSUPP);
+}
+
+/* --- sending ---------------------------------------------------------------------- */
+
+static ssize_t do_send(int fd, const void *buf, size_t len, int flags,
+		       const struct sockaddr *sa, socklen_t salen)
+{
+	int err;
+	struct socket *so = sock_get(fd, &err);
+	uint32_t addr = 0;
+	uint16_t port = 0;
+
+	if (!so)
+		return err;
+	if (flags & MSG_OOB)
+		err = -EOPNOTSUPP;
+	else if (sa)
+		err = addr_in(sa, salen, true, &addr, &port);
+	if (!err) {
+		/* A datagram send never waits: it is routed and handed to
+		 * the device or ARP at once, or fails. */
+		struct net_stack *s = stack_lock();
+		err = so->sk ? net_sock_sendto(s, so->sk, buf, len, sa != NULL,
+					       addr, port) : -EBADF;
+		net_glue_unlock();
+		if (err >= 0)
+			net_glue_kick();	/* loopback, ARP, backlog */
+	}
+	sock_put(so);
+	return err;
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+	       const struct sockaddr *dst, socklen_t dstlen)
+{
+	return ret(do_send(fd, buf, len, flags, dst, dstlen));
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	return ret(do_send(fd, buf, len, flags, NULL, 0));
+}
+
+/* Gather an iovec into one buffer (malloc'd unless there is one piece). */
+static ssize_t iov_total(const struct iovec *iov, int n)
+{
+	size_t total = 0;
+
+	if (n < 0 || (n > 0 && !iov))
+		return -EINVAL;
+	for (int i = 0; i < n; i++) {
+		if (iov[i].iov_len > (size_t)__INT_MAX__ - total)
+			return -EINVAL;
+		total += iov[i].iov_len;
+	}
+	return (ssize_t)total;
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	ssize_t total = iov_total(msg->msg_iov, msg->msg_iovlen);
+
+	if (total < 0)
+		return ret(total);
+	if (msg->msg_iovlen == 1)
+		return ret(do_send(fd, msg->msg_iov[0].iov_base, (size_t)total,
+				   flags, msg->msg_name, msg->msg_namelen));
+	uint8_t *buf = malloc(total ? (size_t)total : 1);
+	if (!buf)
+		return ret(-ENOMEM);
+	size_t off = 0;
+	for (int i = 0; i < msg->msg_iovlen; i++) {
+		memcpy(buf + off, msg->msg_iov[i].iov_base,
+		       msg->msg_iov[i].iov_len);
+		off += msg->msg_iov[i].iov_len;
+	}
+	ssize_t r = do_send(fd, buf, (size_t)total, flags, msg->msg_name,
+			    msg->msg_namelen);
+	free(buf);
+	return ret(r);
+}
+
+/* --- receiving -------------------------------------------------------------------- */
+
+struct recv_args {
+	void *buf;
+	size_t len;
+	unsigned flags;			/* NET_MSG_* */
+	struct net_recv_info info;
+	bool recvttl;			/* IP_RECVTTL was set */
+};
+
+static int recv_op(struct net_stack *s, struct socket *so, void *arg)
+{
+	struct recv_args *a = arg;
+
+	a->recvttl = so->sk->flags & NET_SOCK_F_RECVTTL;
+	return net_sock_recv(s, so->sk, a->buf, a->len, a->flags, &a->info);
+}
+
+/* One datagram into buf; its whole length (>= what was copied) or a
+ * negative errno. */
+static ssize_t do_recv(int fd, void *buf, size_t len, int flags,
+		       struct recv_args *a)
+{
+	int err;
+	struct socket *so = sock_get(fd, &err);
+
+	if (!so)
+		return err;
+	if (flags & MSG_OOB) {
+		sock_put(so);
+		return -EOPNOTSUPP;
+	}
+	a->buf = buf;
+	a->len = len;
+	a->flags = (flags & MSG_PEEK) ? NET_MSG_PEEK : 0;
+	bool block = !so->nonblock && !(flags & MSG_DONTWAIT);
+	int r = sock_call(so, recv_op, a, block, so->rcvtimeo_us);
+	sock_put(so);
+	return r;
+}
+
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
+		 struct sockaddr *src, socklen_t *srclen)
+{
+	struct recv_args a;
+	ssize_t n = do_recv(fd, buf, len, flags, &a);
+
+	if (n < 0)
+		return ret(n);
+	if (a.info.has_addr)
+		addr_out(src, srclen, a.info.src, a.info.sport);
+	/* MSG_TRUNC: the datagram's real length, as Linux. */
+	return (flags & MSG_TRUNC) || (size_t)n <= len ? n : (ssize_t)len;
+}
+
+ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+	return recvfrom(fd, buf, len, flags, NULL, NULL);
+}
+
+/* The TTL as an IP_TTL control message, or MSG_CTRUNC without room. */
+static void put_ttl_cmsg(struct msghdr *msg, int ttl)
+{
+	if (!msg->msg_control ||
+	    msg->msg_controllen < CMSG_LEN(sizeof(int))) {
+		msg->msg_flags |= MSG_CTRUNC;
+		msg->msg_controllen = 0;
+		return;
+	}
+	struct cmsghdr c = {
+		.cmsg_len = CMSG_LEN(sizeof(int)),
+		.cmsg_level = IPPROTO_IP,
+		.cmsg_type = IP_TTL,
+	};
+	memcpy(msg->msg_control, &c, sizeof(c));
+	memcpy(CMSG_DATA((struct cmsghdr *)msg->msg_control), &ttl,
+	       sizeof(ttl));
+	if (msg->msg_controllen > CMSG_SPACE(sizeof(int)))
+		msg->msg_controllen = CMSG_SPACE(sizeof(int));
+}
+
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	ssize_t total = iov_total(msg->msg_iov, msg->msg_iovlen);
+	struct recv_args a;
+
+	if (total < 0)
+		return ret(total);
+	uint8_t *buf = msg->msg_iovlen == 1 ? msg->msg_iov[0].iov_base :
+		       malloc(total ? (size_t)total : 1);
+	if (!buf)
+		return ret(-ENOMEM);
+	ssize_t n = do_recv(fd, buf, (size_t)total, flags, &a);
+	if (n >= 0 && msg->msg_iovlen != 1) {
+		size_t off = 0, copied = (size_t)n < (size_t)total ?
+					(size_t)n : (size_t)total;
+		for (int i = 0; i < msg->msg_iovlen && off < copied; i++) {
+			size_t k = msg->msg_iov[i].iov_len;
+			if (k > copied - off)
+				k = copied - off;
+			memcpy(msg->msg_iov[i].iov_base, buf + off, k);
+			off += k;
+		}
+	}
+	if (msg->msg_iovlen != 1)
+		free(buf);
+	if (n < 0)
+		return ret(n);
+
+	msg->msg_flags = 0;
+	if (a.info.has_addr && msg->msg_name)
+		addr_out(msg->msg_name, &msg->msg_namelen, a.info.src,
+			 a.info.sport);
+	else
+		msg->msg_namelen = 0;
+	if (a.recvttl && a.info.has_addr)
+		put_ttl_cmsg(msg, a.info.ttl);
+	else
+		msg->msg_controllen = 0;
+	if ((size_t)n > (size_t)total) {
+		msg->msg_flags |= MSG_TRUNC;
+		if (!(flags & MSG_TRUNC))
+			n = total;
+	}
+	return n;
+}
+
+/* --- names, options, shutdown ----------------------------------------------------- */
+
+static int sock_name(int fd, struct sockaddr *sa, socklen_t *len, bool peer)
+{
+	int err;
+	struct socket *so = sock_get(fd, &err);
+	uint32_t addr = 0;
+	uint16_t port = 0;
+
+	if (!so)
+		return err;
+	if (!len)
+		err = -EFAULT;
+	else {
+		stack_lock();
+		if (!so->sk) {
+			err = -EBADF;
+		} else if (peer) {
+			if (!so->sk->connected)
+				err = -ENOTCONN;
+			addr = so->sk->raddr;
+			port = so->sk->rport;
+		} else {
+			addr = so->sk->laddr;
+			port = so->sk->lport;
+		}
+		net_glue_unlock();
+	}
+	sock_put(so);
+	if (err)
+		return err;
+	addr_out(sa, len, addr, port);
+	return 0;
+}
+
+int getsockname(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	return (int)ret(sock_name(fd, sa, len, false));
+}
+
+int getpeername(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	return (int)ret(sock_name(fd, sa, len, true));
+}
+
+/* The stack option a (level, name) pair stands for, or -1. */
+static int net_opt(int level, int name)
+{
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_REUSEADDR: return NET_SO_REUSEADDR;
+		case SO_BROADCAST: return NET_SO_BROADCAST;
+		case SO_RCVBUF: return NET_SO_RCVBUF;
+		case SO_SNDBUF: return NET_SO_SNDBUF;
+		}
+	} else if (level == IPPROTO_IP) {
+		switch (name) {
+		case IP_TTL: return NET_IP_TTL;
+		case IP_RECVTTL: return NET_IP_RECVTTL;
+		}
+	}
+	return -1;
+}
+
+static uint64_t timeval_us(const struct timeval *tv)
+{
+	if (tv->tv_sec < 0)
+		return 1;		/* in the past: give up at once */
+	return (uint64_t)tv->tv_sec * 1000000 + (uint64_t)tv->tv_usec;
+}
+
+static int set_opt(struct socket *so, int level, int name, const void *val,
+		   socklen_t len)
+{
+	int opt = net_opt(level, name);
+	int err;
+
+	if (opt >= 0) {
+		int v;
+		if (len < sizeof(int))
+			return -EINVAL;
+		memcpy(&v, val, sizeof(v));
+		struct net_stack *s = stack_lock();
+		err = so->sk ? net_sock_setopt(s, so->sk, opt, v) : -EBADF;
+		net_glue_unlock();
+		return err;
+	}
+	if (level == SOL_SOCKET &&
+	    (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
+		struct timeval tv;
+		if (len < sizeof(tv))
+			return -EINVAL;
+		memcpy(&tv, val, sizeof(tv));
+		if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+			return -EDOM;
+		uint64_t us = timeval_us(&tv);
+		if (name == SO_RCVTIMEO)
+			so->rcvtimeo_us = us;
+		else
+			so->sndtimeo_us = us;
+		return 0;
+	}
+	if (level == SOL_SOCKET && name == SO_BINDTODEVICE) {
+		char ifname[IFNAMSIZ] = "";
+		size_t n = len < IFNAMSIZ - 1 ? len : IFNAMSIZ - 1;
+		if (n)
+			memcpy(ifname, val, n);
+		ifname[n] = 0;
+		struct net_stack *s = stack_lock();
+		struct netif *nif = ifname[0] ? net_netif_by_name(s, ifname) :
+				    NULL;
+		if (!so->sk)
+			err = -EBADF;
+		else if (ifname[0] && !nif)
+			err = -ENODEV;
+		else {
+			net_sock_bind_netif(so->sk, nif);
+			err = 0;
+		}
+		net_glue_unlock();
+		return err;
+	}
+	return -ENOPROTOOPT;
+}
+
+int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	int err;
+	struct socket *so = sock_get(fd, &err);
+
+	if (!so)
+		return (int)ret(err);
+	err = val || len == 0 ? set_opt(so, level, name, val, len) : -EFAULT;
+	sock_put(so);
+	return (int)ret(err);
+}
+
+/* Copy an option's value out, truncated to *len as POSIX allows. */
+static void opt_out(void *val, socklen_t *len, const void *v, size_t size)
+{
+	if (*len > size)
+		*len = (socklen_t)size;
+	memcpy(val, v, *len);
+}
+
+static int get_opt(struct socket *so, int level, int name, void *val,
+		   socklen_t *len)
+{
+	int opt = net_opt(level, name);
+	int v = 0, err = 0;
+
+	if (level == SOL_SOCKET &&
+	    (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
+		uint64_t us = name == SO_RCVTIMEO ? so->rcvtimeo_us :
+						    so->sndtimeo_us;
+		struct timeval tv = {
+			.tv_sec = (time_t)(us / 1000000),
+			.tv_usec = (suseconds_t)(us % 1000000),
+		};
+		opt_out(val, len, &tv, sizeof(tv));
+		return 0;
+	}
+	if (level == SOL_SOCKET && name == SO_BINDTODEVICE) {
+		char ifname[IFNAMSIZ] = "";
+		stack_lock();
+		if (so->sk && so->sk->bound_nif)
+			strncpy(ifname, so->sk->bound_nif->name, IFNAMSIZ - 1);
+		net_glue_unlock();
+		size_t n = strlen(ifname);
+		opt_out(val, len, ifname, n ? n + 1 : 0);
+		return 0;
+	}
+
+	struct net_stack *s = stack_lock();
+	if (!so->sk)
+		err = -EBADF;
+	else if (opt >= 0)
+		err = net_sock_getopt(s, so->sk, opt, &v);
+	else if (level != SOL_SOCKET)
+		err = -ENOPROTOOPT;
+	else if (name == SO_ERROR)
+		v = -net_sock_take_error(so->sk);
+	else if (name == SO_TYPE)
+		v = so->type;
+	else if (name == SO_PROTOCOL)
+		v = so->protocol;
+	else if (name == SO_DOMAIN)
+		v = AF_INET;
+	else if (name == SO_ACCEPTCONN)
+		v = 0;
+	else
+		err = -ENOPROTOOPT;
+	net_glue_unlock();
+	if (!err)
+		opt_out(val, len, &v, sizeof(v));
+	return err;
+}
+
+int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+	int err;
+	struct socket *so = sock_get(fd, &err);
+
+	if (!so)
+		return (int)ret(err);
+	err = val && len ? get_opt(so, level, name, val, len) : -EFAULT;
+	sock_put(so);
+	return (int)ret(err);
+}
+
+int shutdown(int fd, int how)
+{
+	static const unsigned dirs[] = {
+		[SHUT_RD] = NET_SHUT_RD,
+		[SHUT_WR] = NET_SHUT_WR,
+		[SHUT_RDWR] = NET_SHUT_RD | NET_SHUT_WR,
+	};
+	int err;
+	struct socket *so = sock_get(fd, &err);
+
+	if (!so)
+		return (int)ret(err);
+	if (how < SHUT_RD || how > SHUT_RDWR) {
+		err = -EINVAL;
+	} else {
+		/* Readers blocked on the socket wake (notified) and read
+		 * end of stream. */
+		struct net_stack *s = stack_lock();
+		err = so->sk ? net_sock_shutdown(s, so->sk, dirs[how]) : -EBADF;
+		net_glue_unlock();
+	}
+	sock_put(so);
+	return (int)ret(err);
+}
+
+/* --- poll ------------------------------------------------------------------------- */
+
+/* revents of one descriptor; stack lock held, so a socket found in the
+ * table cannot be freed before the lock is released. */
+static short poll_one(struct net_stack *s, const struct pollfd *p)
+{
+	unsigned ev;
+
+	if (p->fd < 0)
+		return 0;
+	if (p->fd < SOCKET_FD_BASE) {
+		ev = POLLOUT;		/* the console: see poll.h */
+	} else {
+		unsigned idx = (unsigned)p->fd - SOCKET_FD_BASE;
+		struct socket *so = idx < SOCKET_FD_MAX ? fd_table[idx] : NULL;
+		if (!so || !so->sk)
+			return POLLNVAL;
+		ev = net_sock_poll(s, so->sk);	/* NET_EV_* are POLL* */
+	}
+	if (ev & POLLIN)
+		ev |= POLLRDNORM;
+	if (ev & POLLOUT)
+		ev |= POLLWRNORM;
+	return (short)(ev & ((unsigned)(unsigned short)p->events | POLLERR |
+			     POLLHUP | POLLNVAL));
+}
+
+int poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	uint64_t deadline = timeout < 0 ? WAIT_FOREVER :
+			    clock_now_us() + (uint64_t)timeout * 1000;
+
+	if (nfds && !fds)
+		return (int)ret(-EFAULT);
+	for (;;) {
+		int ready = 0;
+		struct net_stack *s = stack_lock();
+		unsigned long seen = poll_events;
+		for (nfds_t i = 0; i < nfds; i++) {
+			fds[i].revents = poll_one(s, &fds[i]);
+			ready += fds[i].revents != 0;
+		}
+		net_glue_unlock();
+		if (ready || timeout == 0)
+			return ready;
+
+		int w = 0;
+		unsigned long flags = arch_irq_save();
+		while (poll_events == seen && w == 0)
+			w = wait_queue_sleep(&poll_wq, deadline);
+		arch_irq_restore(flags);
+		if (w == -ETIMEDOUT)
+			timeout = 0;		/* one last look */
+		else if (w < 0)
+			return (int)ret(w);
+	}
+}
+
+/* --- the newlib syscall layer's hooks --------------------------------------------- */
+
+int socket_fd_read(int fd, void *buf, size_t len)
+{
+	struct recv_args a;
+	ssize_t n = do_recv(fd, buf, len, 0, &a);
+
+	if (n < 0)
+		return (int)n;
+	return (int)((size_t)n < len ? (size_t)n : len);
+}
+
+int socket_fd_write(int fd, const void *buf, size_t len)
+{
+	return (int)do_send(fd, buf, len, 0, NULL, 0);
+}
+
+int socket_fd_close(int fd)
+{
+	unsigned idx = (unsigned)fd - SOCKET_FD_BASE;
+
+	if (fd < SOCKET_FD_BASE || idx >= SOCKET_FD_MAX)
+		return -EBADF;
+	unsigned long flags = arch_irq_save();
+	struct socket *so = fd_table[idx];
+	fd_table[idx] = NULL;
+	arch_irq_restore(flags);
+	if (!so)
+		return -EBADF;
+
+	struct net_stack *s = stack_lock();
+	if (so->sk)
+		net_sock_close(s, so->sk);
+	so->sk = NULL;
+	net_glue_unlock();
+	socket_wake(so);	/* sleepers on it fail with EBADF */
+	sock_put(so);
+	return 0;
+}
+
+int socket_fd_fstat(int fd, struct stat *st)
+{
+	int err;
+	struct socket *so = sock_get(fd, &err);
+
+	if (!so)
+		return err;
+	sock_put(so);
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFSOCK | 0777;
+	return 0;
+}
+
+/* newlib's own fcntl() is a stub answering ENOSYS (it is built without
+ * HAVE_FCNTL); this one replaces it at link time. */
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	int arg, err = 0, r = 0;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, int);
+	va_end(ap);
+	if (fd >= 0 && fd < SOCKET_FD_BASE) {
+		/* The console: always blocking. */
+		if (cmd == F_GETFL)
+			return O_RDWR;
+		if (cmd == F_GETFD || cmd == F_SETFD)
+			return 0;
+		return (int)ret(cmd == F_SETFL && !(arg & O_NONBLOCK) ?
+				0 : -EINVAL);
+	}
+	struct socket *so = sock_get(fd, &err);
+	if (!so)
+		return (int)ret(err);
+	switch (cmd) {
+	case F_GETFL:
+		r = O_RDWR | (so->nonblock ? O_NONBLOCK : 0);
+		break;
+	case F_SETFL:
+		so->nonblock = arg & O_NONBLOCK;
+		break;
+	case F_GETFD:
+	case F_SETFD:
+		break;			/* no exec, so no FD_CLOEXEC */
+	default:
+		err = -EINVAL;
+	}
+	sock_put(so);
+	return err ? (int)ret(err) : r;
+}
+
+/* --- arpa/inet.h ------------------------------------------------------------------ */
+
+int inet_pton(int af, const char *src, void *dst)
+{
+	uint32_t a;
+
+	if (af != AF_INET)
+		return (int)ret(-EAFNOSUPPORT);
+	if (!inet_parse(src, &a))
+		return 0;
+	a = htonl(a);
+	memcpy(dst, &a, sizeof(a));
+	return 1;
+}
+
+const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
+{
+	char buf[INET_ADDRSTRLEN];
+	uint32_t a;
+
+	if (af != AF_INET) {
+		ret(-EAFNOSUPPORT);
+		return NULL;
+	}
+	memcpy(&a, src, sizeof(a));
+	inet_format(ntohl(a), buf);
+	if (strlen(buf) + 1 > size) {
+		ret(-ENOSPC);
+		return NULL;
+	}
+	strcpy(dst, buf);
+	return dst;
+}
+
+int inet_aton(const char *cp, struct in_addr *inp)
+{
+	return inet_pton(AF_INET, cp, &inp->s_addr) == 1;
+}
+
+in_addr_t inet_addr(const char *cp)
+{
+	struct in_addr a;
+
+	return inet_aton(cp, &a) ? a.s_addr : INADDR_NONE;
+}
+
+char *inet_ntoa(struct in_addr in)
+{
+	static char buf[INET_ADDRSTRLEN];
+
+	inet_format(ntohl(in.s_addr), buf);
+	return buf;
+}
