@@ -129,6 +129,9 @@ UNIT_test_ip := net/ip.c net/ip_frag.c net/icmp.c net/route.c net/checksum.c \
 UNIT_test_ip_frag := $(UNIT_test_ip)
 UNIT_test_icmp := $(UNIT_test_ip)
 UNIT_test_route := net/route.c
+# The whole stack over a simulated link.
+UNIT_test_stack := $(filter-out net/netdev.c,$(wildcard net/*.c)) \
+	tests/net/sim.c tests/net/port_host.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
 	$(patsubst tests/net/%.c,%,$(wildcard tests/net/test_*.c))
 

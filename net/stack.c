@@ -39,6 +39,21 @@ void net_stack_init(struct net_stack *s)
 	route_add(&s->routes, INADDR_LOOPBACK_ & 0xff000000u, 8, 0, lo, 0);
 }
 
+void net_stack_free(struct net_stack *s)
+{
+	pkt_queue_purge(&s->loopback);
+	for (int i = 0; i < s->nnetifs; i++) {
+		struct netif *nif = s->netifs[i];
+		if (nif->dhcp)
+			dhcp_stop(s, nif);
+		arp_flush(s, nif);
+		pkt_queue_purge(&nif->backlog);
+		if (nif != &s->lo)
+			net_free(nif);
+	}
+	s->nnetifs = 0;
+}
+
 struct netif *net_attach(struct net_stack *s, struct netdev *dev)
 {
 	if (s->nnetifs == NETIF_MAX)

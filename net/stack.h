@@ -52,6 +52,11 @@ struct net_stack {
 /* Set up a stack with lo (127.0.0.1/8) and nothing else. */
 void net_stack_init(struct net_stack *s);
 
+/* Release everything the stack holds but its sockets (which their users
+ * close): interfaces, queued frames, ARP's pending packets, DHCP
+ * clients. For tests and for tearing down a simulated host. */
+void net_stack_free(struct net_stack *s);
+
 /* Make an Ethernet interface of a netdev (named after it). The caller
  * passes the device's received frames to net_input() with this netif.
  * NULL if NETIF_MAX are in use or memory is short. */

@@ -76,7 +76,8 @@ static int fake_xmit(struct netdev *dev, const void *frame, size_t len)
 	dev->stats.tx_bytes += len;
 	if (sim->wire_tap)
 		sim->wire_tap(sim, i, frame, (unsigned)len);
-	if (chance(sim, sim->impair.loss_pct)) {
+	if (chance(sim, sim->impair.loss_pct) ||
+	    (sim->filter && sim->filter(sim, i, frame, (unsigned)len))) {
 		sim->lost++;
 		return 0;
 	}
@@ -142,6 +143,8 @@ void sim_init(struct sim *sim, int n, uint32_t addr_base, uint64_t seed)
 
 void sim_free(struct sim *sim)
 {
+	for (int i = 0; i < sim->nnodes; i++)
+		net_stack_free(&sim->node[i].stack);
 	for (unsigned i = 0; i < SIM_MAX_FRAMES; i++) {
 		free(wire[i]);
 		wire[i] = NULL;

@@ -46,6 +46,9 @@ struct sim {
 	uint64_t rng;
 	unsigned in_flight;
 	uint64_t delivered, lost, duplicated, corrupted;
+	/* Optional: true drops this frame (a loss a test chooses). */
+	bool (*filter)(struct sim *sim, int from, const uint8_t *f,
+		       unsigned len);
 	/* Optional tap: every frame put on the wire. */
 	void (*wire_tap)(struct sim *sim, int from, const uint8_t *f,
 			 unsigned len);
