@@ -112,7 +112,7 @@ static uint32_t mmio_read_config(struct virtio_device *vdev, unsigned off,
 	if (!config_in_range(vdev, off, width))
 		return 0;
 	uintptr_t a = to_mmio(vdev)->base + VIRTIO_MMIO_CONFIG + off;
-	return width == 1 ? readb(a) : width == 2 ? readw(a) : readl(a);
+	return read_width(a, width);
 }
 
 static void mmio_write_config(struct virtio_device *vdev, unsigned off,
@@ -121,12 +121,7 @@ static void mmio_write_config(struct virtio_device *vdev, unsigned off,
 	if (!config_in_range(vdev, off, width))
 		return;
 	uintptr_t a = to_mmio(vdev)->base + VIRTIO_MMIO_CONFIG + off;
-	if (width == 1)
-		writeb((uint8_t)v, a);
-	else if (width == 2)
-		writew((uint16_t)v, a);
-	else
-		writel(v, a);
+	write_width(v, a, width);
 }
 
 static uint32_t mmio_config_generation(struct virtio_device *vdev)

@@ -132,7 +132,7 @@ static uint32_t vp_read_config(struct virtio_device *vdev, unsigned off,
 	if (!config_in_range(vp, off, width))
 		return 0;
 	uintptr_t a = vp->device + off;
-	return width == 1 ? readb(a) : width == 2 ? readw(a) : readl(a);
+	return read_width(a, width);
 }
 
 static void vp_write_config(struct virtio_device *vdev, unsigned off,
@@ -143,12 +143,7 @@ static void vp_write_config(struct virtio_device *vdev, unsigned off,
 	if (!config_in_range(vp, off, width))
 		return;
 	uintptr_t a = vp->device + off;
-	if (width == 1)
-		writeb((uint8_t)v, a);
-	else if (width == 2)
-		writew((uint16_t)v, a);
-	else
-		writel(v, a);
+	write_width(v, a, width);
 }
 
 static uint32_t vp_config_generation(struct virtio_device *vdev)

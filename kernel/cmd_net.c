@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/cmdline.h"
 #include "kernel/net_glue.h"
 #include "kernel/proc.h"
 #include "kernel/shell.h"
@@ -219,24 +220,6 @@ static void build_request(uint8_t *f, const struct netdev *dev, uint32_t src,
 	put_be32(f + 38, dst);				/* target IP (THA is 0) */
 }
 
-/* Seconds with an optional fraction, to microseconds; false if bad. */
-static bool parse_seconds(const char *s, uint64_t *us)
-{
-	char *end;
-	unsigned long whole = strtoul(s, &end, 10);
-	uint64_t frac = 0, scale = 100000;
-
-	if (end == s && *end != '.')
-		return false;
-	if (*end == '.')
-		for (end++; *end >= '0' && *end <= '9'; end++, scale /= 10)
-			frac += (uint64_t)(*end - '0') * scale;
-	if (*end || whole > 3600)
-		return false;
-	*us = (uint64_t)whole * 1000000 + frac;
-	return true;
-}
-
 static int arping_usage(void)
 {
 	printf("Usage: arping [-c count] [-i interval] [-s source] [-I device] destination\n");
@@ -267,7 +250,7 @@ static int cmd_arping(int argc, char **argv)
 				return arping_usage();
 			break;
 		case 'i':
-			if (!parse_seconds(val, &interval) || !interval)
+			if (!cmdline_parse_seconds(val, 3600, &interval) || !interval)
 				return arping_usage();
 			break;
 		case 's':

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/shell.h"
 #include "kernel/timer.h"
@@ -27,24 +28,6 @@ struct ping_stats {
 	uint64_t min_us, max_us, sum_us;
 	uint64_t sum_sq;		/* of rtt in units of 10 us, for mdev */
 };
-
-/* Seconds with an optional fraction, to microseconds. */
-static bool parse_interval(const char *s, uint64_t *us)
-{
-	char *end;
-	unsigned long whole = strtoul(s, &end, 10);
-	uint64_t frac = 0, scale = 100000;
-
-	if (end == s && *end != '.')
-		return false;
-	if (*end == '.')
-		for (end++; *end >= '0' && *end <= '9'; end++, scale /= 10)
-			frac += (uint64_t)(*end - '0') * scale;
-	if (*end || whole > 3600)
-		return false;
-	*us = (uint64_t)whole * 1000000 + frac;
-	return true;
-}
 
 /* iputils prints 3 significant digits: 0.366, 12.3, 123. */
 static void print_ms(uint64_t us)
@@ -226,13 +209,13 @@ static int cmd_ping(int argc, char **argv)
 			}
 			break;
 		case 'i':
-			if (!parse_interval(v, &interval) || interval < 2000) {
+			if (!cmdline_parse_seconds(v, 3600, &interval) || interval < 2000) {
 				printf("ping: bad timing interval: %s\n", v);
 				return 2;
 			}
 			break;
 		case 'W':
-			if (!parse_interval(v, &linger)) {
+			if (!cmdline_parse_seconds(v, 3600, &linger)) {
 				printf("ping: bad linger time: %s\n", v);
 				return 2;
 			}

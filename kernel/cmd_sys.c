@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "arch/arch.h"
+#include "kernel/cmdline.h"
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/shell.h"
@@ -160,24 +161,17 @@ static int cmd_echo(int argc, char **argv)
 /* coreutils sleep: seconds, fractions allowed ("0.25"). */
 static int cmd_sleep(int argc, char **argv)
 {
-	char *end;
-	unsigned long whole, frac_us = 0;
+	uint64_t us;
 
 	if (argc != 2) {
 		printf("usage: sleep SECONDS\n");
 		return 1;
 	}
-	whole = strtoul(argv[1], &end, 10);
-	if (*end == '.') {
-		unsigned long scale = 100000;
-		for (end++; *end >= '0' && *end <= '9'; end++, scale /= 10)
-			frac_us += (unsigned long)(*end - '0') * scale;
-	}
-	if (*end || end == argv[1] || whole > 86400) {
+	if (!cmdline_parse_seconds(argv[1], 86400, &us)) {
 		printf("sleep: invalid time interval '%s'\n", argv[1]);
 		return 1;
 	}
-	thread_sleep_us((uint64_t)whole * 1000000 + frac_us);
+	thread_sleep_us(us);
 	return 0;
 }
 

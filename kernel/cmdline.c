@@ -75,3 +75,22 @@ int cmdline_split(char *line, char **argv, int max)
 		in++;
 	}
 }
+
+bool cmdline_parse_seconds(const char *s, uint64_t max_s, uint64_t *us)
+{
+	uint64_t whole = 0, frac = 0, scale = 100000;
+	bool digits = false;
+
+	for (; *s >= '0' && *s <= '9'; s++, digits = true) {
+		whole = whole * 10 + (uint64_t)(*s - '0');
+		if (whole > max_s)
+			return false;
+	}
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++, digits = true, scale /= 10)
+			frac += (uint64_t)(*s - '0') * scale;
+	if (*s || !digits || (whole == max_s && frac))
+		return false;
+	*us = whole * 1000000 + frac;
+	return true;
+}

@@ -5,7 +5,9 @@
 #ifndef KITE_CMDLINE_H
 #define KITE_CMDLINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Find key in a whitespace-separated list of "key=value" words and copy
  * its value (NUL-terminated, truncated to size - 1) into buf. A bare
@@ -19,5 +21,10 @@ const char *cmdline_get(const char *cmdline, const char *key, char *buf,
  * the word count, or -1 if a quote is not closed or there are more than
  * max words. */
 int cmdline_split(char *line, char **argv, int max);
+
+/* Seconds with an optional decimal fraction ("2", "0.25", ".5") to
+ * microseconds; digits past the sixth decimal are ignored. False for
+ * anything else or more than max_s seconds. */
+bool cmdline_parse_seconds(const char *s, uint64_t max_s, uint64_t *us);
 
 #endif

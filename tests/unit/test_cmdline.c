@@ -166,6 +166,30 @@ TEST(test_cmdline_split_empty_or_blank_line_gives_zero_words)
 	CHECK_EQ(cmdline_split(empty, argv, 0), 0);
 }
 
+TEST(test_cmdline_parse_seconds_accepts_fractions_and_rejects_junk)
+{
+	uint64_t us = 7;
+
+	CHECK(cmdline_parse_seconds("2", 3600, &us));
+	CHECK_EQ(us, 2000000);
+	CHECK(cmdline_parse_seconds("0.25", 3600, &us));
+	CHECK_EQ(us, 250000);
+	CHECK(cmdline_parse_seconds(".5", 3600, &us));
+	CHECK_EQ(us, 500000);
+	CHECK(cmdline_parse_seconds("1.0000009", 3600, &us));
+	CHECK_EQ(us, 1000000);
+	CHECK(cmdline_parse_seconds("3600", 3600, &us));
+	us = 7;
+	CHECK(!cmdline_parse_seconds("3600.5", 3600, &us));
+	CHECK(!cmdline_parse_seconds("99999999999999999999", 3600, &us));
+	CHECK(!cmdline_parse_seconds("", 3600, &us));
+	CHECK(!cmdline_parse_seconds(".", 3600, &us));
+	CHECK(!cmdline_parse_seconds("1s", 3600, &us));
+	CHECK(!cmdline_parse_seconds("-1", 3600, &us));
+	CHECK(!cmdline_parse_seconds("1.2.3", 3600, &us));
+	CHECK_EQ(us, 7);	/* untouched on failure */
+}
+
 int main(void)
 {
 	RUN(test_cmdline_get_finds_each_value);
@@ -181,5 +205,6 @@ int main(void)
 	RUN(test_cmdline_split_unclosed_quote_fails);
 	RUN(test_cmdline_split_too_many_words_fails);
 	RUN(test_cmdline_split_empty_or_blank_line_gives_zero_words);
+	RUN(test_cmdline_parse_seconds_accepts_fractions_and_rejects_junk);
 	TEST_EXIT();
 }
