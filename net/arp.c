@@ -258,6 +258,40 @@ static void arp_reply(struct net_stack *s, struct netif *nif,
 	arp_send(s, nif, ARP_OP_REPLY, sha, sha, spa);
 }
 
+/* Packets waiting for (nif, nexthop). The queue is short: a walk. */
+static unsigned arp_pending_count(const struct pkt_queue *q,
+				  const struct netif *nif, uint32_t nexthop)
+{
+	unsigned n = 0;
+
+	for (const struct pkt *p = q->head; p; p = p->next)
+		n += p->nif == nif && p->addr == nexthop;
+	return n;
+}
+
+/* Unlink and return the oldest packet for (nif, nexthop); there is one. */
+static struct pkt *arp_pending_unlink_oldest(struct pkt_queue *q,
+					     const struct netif *nif,
+					     uint32_t nexthop)
+{
+	struct pkt *prev = NULL;
+
+	for (struct pkt *p = q->head; p; prev = p, p = p->next) {
+		if (p->nif != nif || p->addr != nexthop)
+			continue;
+		if (prev)
+			prev->next = p->next;
+		else
+			q->head = p->next;
+		if (q->tail == p)
+			q->tail = prev;
+		q->len--;
+		p->next = NULL;
+		return p;
+	}
+	return NULL;
+}
+
 /* A probe (sender IP 0, RFC 5227 2.1.1) for the address we hold: some
  * host is about to take it. Answer it, as RFC 826 and Linux do: the
  * reply carries our address as sender, which is how the prober learns
@@ -400,12 +434,15 @@ void arp_output(struct net_stack *s, struct netif *nif, struct pkt *p,
 		e->tries = 0;
 	}
 
-	/* Full: drop the oldest waiter, as Linux's per-neighbour
-	 * unres_qlen does. The oldest is the likeliest to wait for a
-	 * neighbour that never answers; the newest is what a sender that
-	 * retransmits wants delivered. */
+	/* Full, for this next hop or for all: drop the oldest waiter (of
+	 * this next hop first), as Linux's per-neighbour unres_qlen does.
+	 * The oldest is the likeliest to wait for a neighbour that never
+	 * answers; the newest is what a sender that retransmits wants. */
 	struct pkt_queue *q = &s->arp.pending;
-	if (q->len >= q->max) {
+	if (arp_pending_count(q, nif, nexthop) >= ARP_PENDING_PER_ADDR) {
+		pkt_free(arp_pending_unlink_oldest(q, nif, nexthop));
+		s->mib.link.ArpQueueDrops++;
+	} else if (q->len >= q->max) {
 		pkt_free(pkt_queue_pop(q));
 		s->mib.link.ArpQueueDrops++;
 	}

@@ -8,7 +8,9 @@
  * one bounded queue shared by all destinations; whenever any reply
  * arrives the whole queue is walked once: what is now resolved is sent,
  * the rest stays in order, so one unreachable neighbour never holds back
- * packets to others. Overflow drops with a counter. Kite answers only
+ * packets to others. One next hop holds at most ARP_PENDING_PER_ADDR of
+ * the queue (its oldest goes first), so a silent neighbour cannot crowd
+ * out everyone else's. Overflow drops with a counter. Kite answers only
  * requests for its own address and ignores ARP whose sender is
  * broadcast, multicast or zero. A gratuitous ARP announces an address
  * change.
@@ -27,6 +29,7 @@
 #define ARP_RETRY_MS		1000
 #define ARP_MAX_TRIES		3
 #define ARP_PENDING_MAX		32
+#define ARP_PENDING_PER_ADDR	8	/* of those, for one next hop */
 
 struct net_stack;
 struct netif;

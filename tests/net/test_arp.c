@@ -535,21 +535,47 @@ TEST(test_arp_unreachable_head_does_not_block_packets_behind_it)
 TEST(test_arp_pending_overflow_drops_with_counter)
 {
 	uint32_t tags[ARP_PENDING_MAX];
+	const int naddr = ARP_PENDING_MAX / ARP_PENDING_PER_ADDR + 1;
+	int n = 0;
 
 	setup();
-	for (uint32_t i = 1; i <= ARP_PENDING_MAX + 3; i++)
-		tx_ip(A_IP, i);
+	/* Fill the shared queue across more next hops than it holds at
+	 * their per-address limit, then three more. */
+	for (int a = 0; a < naddr && n < ARP_PENDING_MAX + 3; a++)
+		for (int i = 0; i < ARP_PENDING_PER_ADDR && n < ARP_PENDING_MAX + 3; i++)
+			tx_ip(A_IP + (uint32_t)a, (uint32_t)++n);
+	CHECK_EQ(n, ARP_PENDING_MAX + 3);
 	CHECK_EQ(s->arp.pending.len, ARP_PENDING_MAX);
 	CHECK_EQ(s->mib.link.ArpQueueDrops, 3);
-	CHECK_EQ(requests_for(A_IP), 1);
 
-	/* The oldest went; the rest leave in order once A answers. */
-	int from = nsent;
-	rx_reply(peer_mac, A_IP);
-	CHECK_EQ(sent_tags(from, tags), ARP_PENDING_MAX);
+	/* The three oldest went; the rest are queued in order. */
+	CHECK_EQ(pending_tags(tags), ARP_PENDING_MAX);
 	for (int i = 0; i < ARP_PENDING_MAX; i++)
 		CHECK_EQ(tags[i], i + 4);
-	CHECK_EQ(s->arp.pending.len, 0);
+}
+
+/* A neighbour that never answers may hold only its share of the queue:
+ * a flood towards it cannot push out packets waiting for others. */
+TEST(test_arp_silent_neighbour_holds_at_most_its_share_of_the_queue)
+{
+	uint32_t tags[ARP_PENDING_MAX];
+
+	setup();
+	for (uint32_t i = 1; i <= 5; i++)
+		tx_ip(B_IP, 1000 + i);
+	for (uint32_t i = 1; i <= 100; i++)
+		tx_ip(A_IP, i);
+	/* A keeps its newest ARP_PENDING_PER_ADDR; B's five all wait. */
+	CHECK_EQ(s->arp.pending.len, 5 + ARP_PENDING_PER_ADDR);
+	CHECK_EQ(s->mib.link.ArpQueueDrops, 100 - ARP_PENDING_PER_ADDR);
+	int from = nsent;
+	rx_reply(peer_mac, B_IP);
+	CHECK_EQ(sent_tags(from, tags), 5);
+	for (int i = 0; i < 5; i++)
+		CHECK_EQ(tags[i], 1001 + i);
+	CHECK_EQ(pending_tags(tags), ARP_PENDING_PER_ADDR);
+	for (int i = 0; i < ARP_PENDING_PER_ADDR; i++)
+		CHECK_EQ(tags[i], 100 - ARP_PENDING_PER_ADDR + 1 + i);
 }
 
 TEST(test_arp_gratuitous_announce_format)
@@ -763,6 +789,7 @@ int main(void)
 	RUN(test_arp_pending_queue_drained_whole_on_any_reply_keeping_order);
 	RUN(test_arp_unreachable_head_does_not_block_packets_behind_it);
 	RUN(test_arp_pending_overflow_drops_with_counter);
+	RUN(test_arp_silent_neighbour_holds_at_most_its_share_of_the_queue);
 	RUN(test_arp_gratuitous_announce_format);
 	RUN(test_arp_malformed_packets_counted);
 	RUN(test_arp_broadcast_nexthop_needs_no_resolution);
