@@ -132,6 +132,7 @@ UNIT_test_route := net/route.c
 UNIT_test_tcp_opt := net/tcp_opt.c
 UNIT_test_tcp_cc := net/tcp_cc.c
 UNIT_test_tcp_isn := net/tcp_isn.c net/siphash.c
+UNIT_test_timerwheel := net/timerwheel.c
 # The whole stack over a simulated link.
 UNIT_test_stack := $(filter-out net/netdev.c,$(wildcard net/*.c)) \
 	tests/net/sim.c tests/net/port_host.c
