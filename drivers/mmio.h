@@ -23,23 +23,6 @@
 #define mb()	__sync_synchronize()
 #define rmb()	__sync_synchronize()
 #define wmb()	__sync_synchronize()
-/* A register of 1, 2 or 4 bytes chosen at run time (device config
- * fields of different sizes). */
-static inline uint32_t read_width(uintptr_t a, unsigned width)
-{
-	return width == 1 ? readb(a) : width == 2 ? readw(a) : readl(a);
-}
-
-static inline void write_width(uint32_t v, uintptr_t a, unsigned width)
-{
-	if (width == 1)
-		writeb((uint8_t)v, a);
-	else if (width == 2)
-		writew((uint16_t)v, a);
-	else
-		writel(v, a);
-}
-
 #endif
 
 static inline uint8_t readb(uintptr_t a) { return *(volatile uint8_t *)a; }
