@@ -136,6 +136,7 @@ UNIT_test_timerwheel := net/timerwheel.c
 # The whole stack over a simulated link.
 UNIT_test_stack := $(filter-out net/netdev.c,$(wildcard net/*.c)) \
 	tests/net/sim.c tests/net/port_host.c
+UNIT_test_tcp := $(UNIT_test_stack)
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
 	$(patsubst tests/net/%.c,%,$(wildcard tests/net/test_*.c))
 

@@ -147,16 +147,10 @@ static void ip_deliver(struct net_stack *s, struct netif *nif,
 		mib->InDelivers++;
 		udp_input(s, nif, pkt, l4, l4len);
 		return;
-	/*
-	 * TCP hooks in here once net/tcp_input.c exists:
-	 *
-	 *	case IPPROTO_TCP_:
-	 *		mib->InDelivers++;
-	 *		tcp_input(s, nif, pkt, l4, l4len);
-	 *		return;
-	 *
-	 * Until then it is answered like any protocol we do not speak.
-	 */
+	case IPPROTO_TCP_:
+		mib->InDelivers++;
+		tcp_input(s, nif, pkt, l4, l4len);
+		return;
 	default:
 		/* RFC 1122 3.2.2.1: protocol unreachable. */
 		mib->InUnknownProtos++;

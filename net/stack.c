@@ -33,6 +33,7 @@ void net_stack_init(struct net_stack *s)
 	route_init(&s->routes);
 	ip_init(&s->ip);
 	udp_init(&s->udp);
+	tcp_init(s);
 	lo->addr = INADDR_LOOPBACK_;
 	lo->prefix_len = 8;
 	lo->addr_source = NETIF_ADDR_STATIC;
@@ -41,6 +42,7 @@ void net_stack_init(struct net_stack *s)
 
 void net_stack_free(struct net_stack *s)
 {
+	tcp_stack_free(s);
 	pkt_queue_purge(&s->loopback);
 	for (int i = 0; i < s->nnetifs; i++) {
 		struct netif *nif = s->netifs[i];
@@ -206,6 +208,7 @@ uint64_t net_poll(struct net_stack *s, uint64_t now)
 	uint64_t next = arp_poll(s);
 	next = earliest(next, ip_poll(s));
 	next = earliest(next, dhcp_poll(s));
+	next = earliest(next, tcp_poll(s));
 	/* More looped frames than one poll's budget: come back at once. */
 	if (s->loopback.len)
 		next = now;

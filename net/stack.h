@@ -24,6 +24,7 @@
 #include "net/netif.h"
 #include "net/route.h"
 #include "net/snmp.h"
+#include "net/tcp.h"
 #include "net/udp.h"
 
 #define NET_POLL_LOOPBACK_BUDGET 256	/* looped frames per net_poll() */
@@ -43,6 +44,7 @@ struct net_stack {
 	struct route_table routes;
 	struct ip_state ip;
 	struct udp_state udp;
+	struct tcp_state tcp;
 	struct net_mib mib;
 	struct net_sock *events;	/* sockets whose users need a wake */
 	uint64_t icmp_tokens_at;	/* ICMP error rate limit (icmp.c) */

@@ -164,6 +164,21 @@ static uint8_t ping_payload[70000];
 static size_t ping_len;
 static uint8_t ping_ttl;
 
+/* TCP segments delivered by ip_input. */
+static int tcp_calls;
+static size_t tcp_last_len;
+
+void tcp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
+	       const uint8_t *tcp, size_t len)
+{
+	(void)s;
+	(void)nif;
+	(void)ip;
+	(void)tcp;
+	tcp_calls++;
+	tcp_last_len = len;
+}
+
 void ping_input(struct net_stack *s, uint32_t src, uint16_t id, uint16_t seq,
 		const uint8_t *payload, size_t len, uint8_t ttl)
 {

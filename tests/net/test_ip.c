@@ -550,31 +550,44 @@ TEST(test_ip_skips_options)
 	teardown();
 }
 
-TEST(test_ip_tcp_and_unknown_protocols_get_protocol_unreachable)
+TEST(test_ip_delivers_tcp_to_tcp_input)
 {
-	const uint8_t protos[] = { IPPROTO_TCP_, 99 };
 	uint8_t b[128], data[20];
-	size_t len;
 
-	for (size_t i = 0; i < sizeof(protos); i++) {
-		setup();
-		fill_pattern(data, sizeof(data), 1);
-		len = mkip(b, PEER, ME, protos[i], 7, 0, 64, data,
-			   sizeof(data));
-		ip_input(&S, &eth0, b, len);
-		CHECK_EQ(S.mib.ip.InUnknownProtos, 1);
-		CHECK_EQ(S.mib.ip.InDelivers, 0);
-		CHECK_EQ(nsent, 1);
-		const uint8_t *r = sent[0].ip;
-		CHECK_EQ(r[9], IPPROTO_ICMP_);
-		CHECK_EQ(get_be32(r + 12), ME);
-		CHECK_EQ(get_be32(r + 16), PEER);
-		CHECK_EQ(r[20], ICMP_DEST_UNREACH);
-		CHECK_EQ(r[21], 2);	/* protocol unreachable */
-		CHECK(memcmp(r + 28, b, len) == 0);
-		CHECK_EQ(S.mib.icmp.OutDestUnreachs, 1);
-		teardown();
-	}
+	setup();
+	tcp_calls = 0;
+	fill_pattern(data, sizeof(data), 1);
+	size_t len = mkip(b, PEER, ME, IPPROTO_TCP_, 7, 0, 64, data,
+			  sizeof(data));
+	ip_input(&S, &eth0, b, len);
+	CHECK_EQ(tcp_calls, 1);
+	CHECK_EQ(tcp_last_len, sizeof(data));
+	CHECK_EQ(S.mib.ip.InDelivers, 1);
+	CHECK_EQ(S.mib.ip.InUnknownProtos, 0);
+	CHECK_EQ(nsent, 0);
+	teardown();
+}
+
+TEST(test_ip_unknown_protocol_gets_protocol_unreachable)
+{
+	uint8_t b[128], data[20];
+
+	setup();
+	fill_pattern(data, sizeof(data), 1);
+	size_t len = mkip(b, PEER, ME, 99, 7, 0, 64, data, sizeof(data));
+	ip_input(&S, &eth0, b, len);
+	CHECK_EQ(S.mib.ip.InUnknownProtos, 1);
+	CHECK_EQ(S.mib.ip.InDelivers, 0);
+	CHECK_EQ(nsent, 1);
+	const uint8_t *r = sent[0].ip;
+	CHECK_EQ(r[9], IPPROTO_ICMP_);
+	CHECK_EQ(get_be32(r + 12), ME);
+	CHECK_EQ(get_be32(r + 16), PEER);
+	CHECK_EQ(r[20], ICMP_DEST_UNREACH);
+	CHECK_EQ(r[21], 2);	/* protocol unreachable */
+	CHECK(memcmp(r + 28, b, len) == 0);
+	CHECK_EQ(S.mib.icmp.OutDestUnreachs, 1);
+	teardown();
 }
 
 TEST(test_ip_unknown_protocol_to_broadcast_gets_no_icmp)
@@ -853,7 +866,8 @@ int main(void)
 	RUN(test_ip_unconfigured_interface_accepts_udp_to_any_unicast);
 	RUN(test_ip_ignores_trailing_ethernet_padding);
 	RUN(test_ip_skips_options);
-	RUN(test_ip_tcp_and_unknown_protocols_get_protocol_unreachable);
+	RUN(test_ip_delivers_tcp_to_tcp_input);
+	RUN(test_ip_unknown_protocol_gets_protocol_unreachable);
 	RUN(test_ip_unknown_protocol_to_broadcast_gets_no_icmp);
 	RUN(test_ip_output_builds_header);
 	RUN(test_ip_output_zero_ttl_means_default);

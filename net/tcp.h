@@ -1,0 +1,253 @@
+/*
+ * TCP (RFC 9293): connections, their state machine and the stack-side
+ * API that the kernel's socket layer calls.
+ *
+ * Files, split by job as FreeBSD's sys/netinet:
+ *   tcp_input.c   segment arrival (RFC 9293 3.10.7), RST/challenge ACK
+ *   tcp_output.c  building and sending segments, RSTs, ACKs
+ *   tcp_timer.c   the one timer per connection: retransmission, persist,
+ *                 delayed ACK, TIME_WAIT
+ *   tcp_subr.c    TCB allocation, lookup hashes, teardown, counters
+ *   tcp_usrreq.c  the user calls below
+ *
+ * Contract: every function is called with the stack serialised (see
+ * stack.h) and never blocks. Time is s->now (ms), set by net_input() and
+ * net_poll(). A struct tcp_sock begins with a struct net_sock, so the
+ * event list (net_sock_notify / net_take_events) carries TCP sockets
+ * too; sk.so_error holds an asynchronous error (connect refused, reset).
+ *
+ * Buffers: each connection owns a send ring (TCP_SNDBUF bytes) and a
+ * receive ring (TCP_RCVBUF bytes), allocated when it becomes
+ * synchronised-to-be (connect, or a SYN accepted by a listener).
+ * Out-of-order data is written straight into the receive ring at its
+ * offset (the advertised window never exceeds the ring's free space) and
+ * remembered as up to TCP_OOO_MAX ranges, which are also the SACK blocks
+ * we send (RFC 2018); a segment that would need a further range is
+ * dropped and re-ACKed. The sender keeps no per-segment queue:
+ * retransmission re-reads the ring from SND.UNA.
+ *
+ * Lifetime: tcp_close() detaches the user at once. A connection not yet
+ * closed becomes an orphan that the stack drives to CLOSED (through
+ * FIN_WAIT1/2, CLOSING, LAST_ACK, TIME_WAIT) and then frees. In this
+ * increment a TIME_WAIT connection keeps its whole TCB (buffers freed)
+ * for TCP_TIMEWAIT_LEN.
+ */
+#ifndef KITE_NET_TCP_H
+#define KITE_NET_TCP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/sock.h"
+#include "net/tcp_cc.h"
+#include "net/tcp_isn.h"
+#include "net/timerwheel.h"
+
+/* Knobs, Linux's names where one exists. */
+#define TCP_TIMEWAIT_LEN	60000U	/* ms: 2*MSL, Linux's value */
+#define TCP_FIN_TIMEOUT		60000U	/* ms: net.ipv4.tcp_fin_timeout */
+#define TCP_SYN_RETRIES		6	/* net.ipv4.tcp_syn_retries */
+#define TCP_SYNACK_RETRIES	5	/* net.ipv4.tcp_synack_retries */
+#define TCP_RETRIES2		15	/* net.ipv4.tcp_retries2 */
+#define TCP_DELACK_MIN		40U	/* ms */
+#define TCP_DELACK_MAX		200U	/* ms */
+#define TCP_SNDBUF		(64 * 1024)	/* bytes of the send ring */
+#define TCP_RCVBUF		(64 * 1024)	/* bytes of the receive ring */
+#define TCP_MSS_DEFAULT		536U	/* RFC 9293 3.7.1: no MSS option */
+#define TCP_OOO_MAX		4	/* out-of-order ranges (SACK blocks) */
+#define TCP_EHASH_SIZE		256	/* connection buckets; power of 2 */
+#define TCP_LHASH_SIZE		32	/* listener buckets; power of 2 */
+#define TCP_HLEN		20
+
+/* Header flags. */
+#define TCP_FIN			0x01
+#define TCP_SYN			0x02
+#define TCP_RST			0x04
+#define TCP_PSH			0x08
+#define TCP_ACK			0x10
+#define TCP_URG			0x20
+
+/* RFC 9293 3.3.2. */
+enum tcp_fsm_state {
+	TCP_CLOSED,
+	TCP_LISTEN,
+	TCP_SYN_SENT,
+	TCP_SYN_RECEIVED,
+	TCP_ESTABLISHED,
+	TCP_FIN_WAIT_1,
+	TCP_FIN_WAIT_2,
+	TCP_CLOSE_WAIT,
+	TCP_CLOSING,
+	TCP_LAST_ACK,
+	TCP_TIME_WAIT,
+};
+
+/* tp->flags */
+#define TF_NODELAY	0x0001	/* TCP_NODELAY: no Nagle */
+#define TF_ORPHAN	0x0002	/* tcp_close() done: the stack owns it */
+#define TF_ACKNOW	0x0004	/* send an ACK at the next output */
+#define TF_DELACK	0x0008	/* an ACK is owed, delayed */
+#define TF_FIN_QUEUED	0x0010	/* SHUT_WR: FIN after the queued data */
+#define TF_FIN_SENT	0x0020	/* FIN has a sequence number (snd_max) */
+#define TF_RCVD_FIN	0x0040	/* peer's FIN consumed */
+#define TF_WS		0x0080	/* window scaling negotiated */
+#define TF_TS		0x0100	/* timestamps negotiated */
+#define TF_SACK		0x0200	/* SACK-permitted negotiated */
+#define TF_PERSIST	0x0400	/* the rexmt deadline is a window probe */
+#define TF_RTT_TIMING	0x0800	/* timing rtt_seq (no timestamps) */
+#define TF_PORT		0x1000	/* holds a reference on lport */
+#define TF_ACCEPTQ	0x2000	/* on its listener's accept queue */
+
+struct tcp_ooo {
+	uint32_t start, end;	/* sequence range held in the ring */
+};
+
+struct tcp_sock {
+	struct net_sock sk;		/* addresses, so_error, events */
+	struct tcp_sock *hnext;		/* ehash or lhash chain */
+	struct tcp_sock *parent;	/* listener, until accepted */
+	struct tcp_sock *aq_next;	/* accept queue link */
+	struct wtimer timer;		/* earliest of the deadlines below */
+	uint64_t t_rexmt, t_delack, t_2msl;	/* ms; 0: off */
+	uint8_t state;			/* enum tcp_fsm_state */
+	uint8_t retries;		/* consecutive timeouts */
+	uint8_t snd_wscale, rcv_wscale;
+	uint16_t flags;			/* TF_* */
+	uint16_t mss;			/* send MSS */
+
+	/* Send sequence space (RFC 9293 3.3.1). */
+	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
+	/* Receive sequence space. */
+	uint32_t irs, rcv_nxt, rcv_adv;	/* rcv_adv: right edge advertised */
+
+	uint32_t ts_recent, ts_offset;	/* RFC 7323 */
+	uint32_t rtt_seq;		/* timed segment (no timestamps) */
+	uint64_t rtt_time;
+	uint32_t unacked_segs;		/* full segments since last ACK */
+
+	struct tcp_rtt rtt;
+	struct tcp_cc cc;
+
+	/* Rings. snd: bytes from SND.UNA (SYN excluded), snd_len of them. */
+	uint8_t *sndbuf, *rcvbuf;
+	uint32_t snd_head, snd_len;
+	uint32_t rcv_head, rcv_len;	/* in-order bytes not yet read */
+	struct tcp_ooo ooo[TCP_OOO_MAX];
+	uint8_t nooo;
+
+	/* Listener. */
+	uint16_t backlog, qlen;		/* children (SYN_RCVD + queued) */
+	struct tcp_sock *aq_head, *aq_tail;
+};
+
+struct tcp_state {
+	struct timerwheel wheel;
+	struct tcp_secret secret;
+	struct tcp_sock *ehash[TCP_EHASH_SIZE];
+	struct tcp_sock *lhash[TCP_LHASH_SIZE];
+	unsigned inuse, orphans;	/* /proc/net/sockstat */
+	unsigned allocated;
+};
+
+struct net_stack;
+struct netif;
+
+static inline struct tcp_sock *tcp_sk(struct net_sock *sk)
+{
+	return (struct tcp_sock *)sk;	/* sk is the first member */
+}
+
+/* --- called by the stack --------------------------------------------- */
+
+void tcp_init(struct net_stack *s);
+/* Free every TCB (tearing a stack down; tests). */
+void tcp_stack_free(struct net_stack *s);
+/* A TCP segment for a local address: ip is the whole IP packet, tcp/len
+ * its payload. Verifies the checksum, finds the connection (4-tuple,
+ * then listener) and runs RFC 9293 3.10.7; answers RST where no
+ * connection exists. */
+void tcp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
+	       const uint8_t *tcp, size_t len);
+/* Run due timers. Returns the next deadline (ms) or NET_NEVER. */
+uint64_t tcp_poll(struct net_stack *s);
+/* An ICMP error quoting a segment we sent (err negative errno). Hard
+ * errors abort a connection still in SYN_SENT; else so_error only. */
+void tcp_icmp_error(struct net_stack *s, uint32_t src, uint16_t sport,
+		    uint32_t dst, uint16_t dport, int err);
+
+/* --- called by the socket layer -------------------------------------- */
+
+/* A new CLOSED socket for the kernel socket `user`. NULL: ENOMEM. */
+struct tcp_sock *tcp_sock_create(struct net_stack *s, void *user);
+/* bind(2): addr 0 or local; port 0 = ephemeral. 0, -EINVAL (bound),
+ * -EADDRNOTAVAIL, -EADDRINUSE. */
+int tcp_bind(struct net_stack *s, struct tcp_sock *tp, uint32_t addr,
+	     uint16_t port);
+/* listen(2). Binds an ephemeral port if unbound. 0 or -EINVAL. */
+int tcp_listen(struct net_stack *s, struct tcp_sock *tp, int backlog);
+/* accept(2): the oldest established child, now owned by the caller
+ * (its user set to `user`), or NULL with *err -EAGAIN / -EINVAL. */
+struct tcp_sock *tcp_accept(struct net_stack *s, struct tcp_sock *tp,
+			    void *user, int *err);
+/* connect(2): sends the SYN; -EINPROGRESS. Completion: writable with
+ * so_error 0; failure: so_error (-ECONNREFUSED, -ETIMEDOUT, ...).
+ * -EISCONN, -EALREADY, -ENETUNREACH, -EADDRNOTAVAIL, -ENOMEM. */
+int tcp_connect(struct net_stack *s, struct tcp_sock *tp, uint32_t dst,
+		uint16_t dport);
+/* Copy up to len bytes into the send buffer. Bytes taken, -EAGAIN
+ * (full), -EPIPE (shut down for writing, or reset), -ENOTCONN,
+ * or a pending so_error. */
+int tcp_send(struct net_stack *s, struct tcp_sock *tp, const void *buf,
+	     size_t len);
+/* Bytes read, 0 at end of stream, -EAGAIN, -ECONNRESET (so_error),
+ * -ENOTCONN. */
+int tcp_recv(struct net_stack *s, struct tcp_sock *tp, void *buf,
+	     size_t len);
+/* shutdown(2): NET_SHUT_WR queues a FIN after the data. */
+int tcp_shutdown(struct net_stack *s, struct tcp_sock *tp, unsigned how);
+/* close(2): detach the user; tp is invalid afterwards. Unread data or a
+ * listener's unaccepted children are reset (as Linux). */
+void tcp_close(struct net_stack *s, struct tcp_sock *tp);
+/* NET_EV_* now. */
+unsigned tcp_poll_events(struct net_stack *s, struct tcp_sock *tp);
+/* TCP_NODELAY. */
+void tcp_set_nodelay(struct tcp_sock *tp, bool on);
+
+/* --- between the tcp*.c files ---------------------------------------- */
+
+struct tcp_sock *tcp_alloc(struct net_stack *s);
+int tcp_alloc_buffers(struct tcp_sock *tp);
+void tcp_hash(struct net_stack *s, struct tcp_sock *tp);
+void tcp_unhash(struct net_stack *s, struct tcp_sock *tp);
+struct tcp_sock *tcp_lookup(struct net_stack *s, uint32_t laddr,
+			    uint16_t lport, uint32_t raddr, uint16_t rport);
+struct tcp_sock *tcp_lookup_listener(struct net_stack *s, uint32_t laddr,
+				     uint16_t lport);
+void tcp_set_state(struct net_stack *s, struct tcp_sock *tp, int state);
+/* To CLOSED: unhash, stop timers, release the port; free if orphaned. */
+void tcp_done(struct net_stack *s, struct tcp_sock *tp);
+/* Abort with err as so_error (reset received, timeout). */
+void tcp_reset(struct net_stack *s, struct tcp_sock *tp, int err);
+void tcp_free(struct net_stack *s, struct tcp_sock *tp);
+uint32_t tcp_rcv_window(const struct tcp_sock *tp);
+void tcp_init_conn(struct net_stack *s, struct tcp_sock *tp);
+
+void tcp_output(struct net_stack *s, struct tcp_sock *tp);
+void tcp_send_ack(struct net_stack *s, struct tcp_sock *tp);
+void tcp_send_syn(struct net_stack *s, struct tcp_sock *tp);
+/* Resend the segment at SND.UNA (fast retransmit, partial ACK). */
+void tcp_retransmit_head(struct net_stack *s, struct tcp_sock *tp);
+void tcp_send_probe(struct net_stack *s, struct tcp_sock *tp);
+void tcp_send_rst_for(struct net_stack *s, struct tcp_sock *tp);
+/* RST answering a segment (RFC 9293 3.10.7.1). */
+void tcp_respond_rst(struct net_stack *s, uint32_t src, uint32_t dst,
+		     uint16_t sport, uint16_t dport, uint32_t seq,
+		     uint32_t ack, uint8_t flags);
+
+void tcp_timer_update(struct net_stack *s, struct tcp_sock *tp);
+void tcp_timer_fn(struct wtimer *t, void *arg);
+void tcp_arm_rexmt(struct net_stack *s, struct tcp_sock *tp);
+uint32_t tcp_ts_now(struct net_stack *s, const struct tcp_sock *tp);
+
+#endif

@@ -1,0 +1,656 @@
+/*
+ * TCP input: RFC 9293 3.10.7 "SEGMENT ARRIVES", with RFC 5961's
+ * challenge ACKs, RFC 7323 timestamps (RTT, PAWS), NewReno (RFC 6582)
+ * and delayed ACKs as Linux does them.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "net/byteorder.h"
+#include "net/ip.h"
+#include "net/netif.h"
+#include "net/port.h"
+#include "net/portalloc.h"
+#include "net/stack.h"
+#include "net/tcp.h"
+#include "net/tcp_opt.h"
+#include "net/tcp_seq.h"
+#include "net/udp.h"
+
+struct tcp_seg {
+	uint32_t src, dst, seq, ack, wnd;
+	uint16_t sport, dport;
+	uint8_t flags;
+	uint32_t len;			/* data bytes */
+	const uint8_t *data;
+	struct tcp_opts opt;
+};
+
+/* SEG.LEN of RFC 9293: data plus SYN and FIN. */
+static uint32_t seg_len(const struct tcp_seg *g)
+{
+	return g->len + !!(g->flags & TCP_SYN) + !!(g->flags & TCP_FIN);
+}
+
+/* RFC 9293 3.10.7.1: the reset answering a segment with no connection. */
+static void rst_reply(struct net_stack *s, const struct tcp_seg *g)
+{
+	if (g->flags & TCP_RST)
+		return;
+	if (g->flags & TCP_ACK)
+		tcp_respond_rst(s, g->dst, g->src, g->dport, g->sport, g->ack,
+				0, TCP_RST);
+	else
+		tcp_respond_rst(s, g->dst, g->src, g->dport, g->sport, 0,
+				g->seq + seg_len(g), TCP_RST | TCP_ACK);
+}
+
+static uint32_t local_mss(struct net_stack *s, uint32_t laddr)
+{
+	struct netif *nif = net_netif_by_addr(s, laddr);
+	uint32_t mss = nif ? (uint32_t)nif->mtu - 40 : TCP_MSS_DEFAULT;
+
+	return mss > 65495 ? 65495 : mss;
+}
+
+/* What the SYN (or SYN-ACK) offered, against what we offer. */
+static void syn_options(struct net_stack *s, struct tcp_sock *tp,
+			const struct tcp_seg *g)
+{
+	uint32_t mss = g->opt.has_mss ? g->opt.mss : TCP_MSS_DEFAULT;
+	uint32_t ours = local_mss(s, tp->sk.laddr);
+
+	tp->flags &= ~(TF_WS | TF_TS | TF_SACK);
+	if (g->opt.has_ws) {
+		tp->flags |= TF_WS;
+		tp->snd_wscale = g->opt.ws;
+	} else {
+		tp->snd_wscale = tp->rcv_wscale = 0;
+	}
+	if (g->opt.has_ts) {
+		tp->flags |= TF_TS;
+		tp->ts_recent = g->opt.tsval;
+	}
+	if (g->opt.sack_ok)
+		tp->flags |= TF_SACK;
+	if (mss > ours)
+		mss = ours;
+	if (tp->flags & TF_TS)
+		mss -= 12;	/* every segment carries the option */
+	tp->mss = (uint16_t)(mss < 64 ? 64 : mss);
+	tp->irs = g->seq;
+	tp->rcv_nxt = g->seq + 1;
+	tp->snd_wnd = g->wnd;	/* never scaled on a SYN (RFC 7323 2.2) */
+	tp->snd_wl1 = g->seq;
+}
+
+/* RFC 9293 3.10.7.2. */
+static void listen_input(struct net_stack *s, struct tcp_sock *l,
+			 const struct tcp_seg *g)
+{
+	if (g->flags & TCP_RST)
+		return;
+	if (g->flags & TCP_ACK) {
+		rst_reply(s, g);
+		return;
+	}
+	if (!(g->flags & TCP_SYN))
+		return;
+	if (l->qlen >= l->backlog)
+		return;		/* SYN cookies: not in this increment */
+	struct tcp_sock *tp = tcp_alloc(s);
+
+	if (!tp)
+		return;
+	if (tcp_alloc_buffers(tp) ||
+	    port_get(port_table(net_port_alloc(s), PORT_TCP, PORT_INET),
+		     l->sk.lport, 0)) {
+		tcp_free(s, tp);
+		return;
+	}
+	tp->flags |= TF_PORT | (l->flags & TF_NODELAY);
+	tp->sk.bound = true;
+	tp->sk.laddr = g->dst;
+	tp->sk.lport = g->dport;
+	tp->sk.raddr = g->src;
+	tp->sk.rport = g->sport;
+	tp->parent = l;
+	l->qlen++;
+	tp->iss = tcp_isn(&s->tcp.secret, g->dst, g->src, g->dport, g->sport,
+			  s->now * 1000);
+	tcp_init_conn(s, tp);
+	syn_options(s, tp, g);
+	tcp_cc_init(&tp->cc, tp->mss, tp->iss);
+	tp->state = TCP_SYN_RECEIVED;
+	tcp_hash(s, tp);
+	tcp_send_syn(s, tp);
+}
+
+static void rtt_sample(struct net_stack *s, struct tcp_sock *tp,
+		       const struct tcp_seg *g)
+{
+	uint32_t ms;
+
+	if ((tp->flags & TF_TS) && g->opt.has_ts && g->opt.tsecr) {
+		ms = tcp_ts_now(s, tp) - g->opt.tsecr;
+	} else if ((tp->flags & TF_RTT_TIMING) && seq_gt(g->ack, tp->rtt_seq)) {
+		ms = (uint32_t)(s->now - tp->rtt_time);
+		tp->flags &= ~TF_RTT_TIMING;
+	} else {
+		return;
+	}
+	if (ms > TCP_RTO_MAX)
+		return;
+	tcp_rtt_sample(&tp->rtt, ms * 1000 + 1);
+	tcp_rtt_reset_backoff(&tp->rtt);
+}
+
+/* RFC 9293 3.10.7.3. */
+static void synsent_input(struct net_stack *s, struct tcp_sock *tp,
+			  const struct tcp_seg *g)
+{
+	bool ack_ok = false;
+
+	if (g->flags & TCP_ACK) {
+		if (seq_leq(g->ack, tp->iss) || seq_gt(g->ack, tp->snd_max)) {
+			if (!(g->flags & TCP_RST))
+				tcp_respond_rst(s, g->dst, g->src, g->dport,
+						g->sport, g->ack, 0, TCP_RST);
+			return;
+		}
+		ack_ok = true;
+	}
+	if (g->flags & TCP_RST) {
+		if (ack_ok)
+			tcp_reset(s, tp, -ECONNREFUSED);
+		return;
+	}
+	if (!(g->flags & TCP_SYN))
+		return;
+	syn_options(s, tp, g);
+	tcp_cc_init(&tp->cc, tp->mss, tp->iss);
+	if (!ack_ok) {
+		/* Simultaneous open: SYN_RECEIVED, answer SYN-ACK. */
+		tp->state = TCP_SYN_RECEIVED;
+		tcp_send_syn(s, tp);
+		return;
+	}
+	if (tp->retries == 0 || (tp->flags & TF_TS))
+		rtt_sample(s, tp, g);
+	tp->snd_una = g->ack;
+	tp->snd_wl2 = g->ack;
+	tp->retries = 0;
+	tp->t_rexmt = 0;
+	tcp_set_state(s, tp, TCP_ESTABLISHED);
+	tp->flags |= TF_ACKNOW;
+	net_sock_notify(s, &tp->sk);
+	tcp_output(s, tp);
+}
+
+static void time_wait_enter(struct net_stack *s, struct tcp_sock *tp)
+{
+	tcp_set_state(s, tp, TCP_TIME_WAIT);
+	tp->t_rexmt = tp->t_delack = 0;
+	tp->flags &= ~TF_PERSIST;
+	tp->t_2msl = s->now + TCP_TIMEWAIT_LEN;
+	if (tp->flags & TF_ORPHAN) {
+		/* Nobody reads or writes any more: keep the TCB only. */
+		net_free(tp->sndbuf);
+		net_free(tp->rcvbuf);
+		tp->sndbuf = tp->rcvbuf = NULL;
+		tp->rcv_len = tp->snd_len = 0;
+	}
+	tcp_timer_update(s, tp);
+}
+
+/* RFC 9293 3.4 / 3.10.7.4 first: is the segment acceptable? */
+static bool acceptable(const struct tcp_sock *tp, const struct tcp_seg *g)
+{
+	uint32_t wnd = tp->rcv_adv - tp->rcv_nxt;
+	uint32_t free = tcp_rcv_window(tp);
+	uint32_t len = seg_len(g);
+
+	if (seq_lt(tp->rcv_adv, tp->rcv_nxt))
+		wnd = 0;
+	if (free > wnd)
+		wnd = free;
+	if (len == 0) {
+		if (wnd == 0)
+			return g->seq == tp->rcv_nxt;
+		return seq_between(g->seq, tp->rcv_nxt, tp->rcv_nxt + wnd);
+	}
+	if (wnd == 0)
+		return false;
+	return seq_between(g->seq, tp->rcv_nxt, tp->rcv_nxt + wnd) ||
+	       seq_between(g->seq + len - 1, tp->rcv_nxt, tp->rcv_nxt + wnd);
+}
+
+/* Place data at ring offset off (bytes past the first unread byte). */
+static void ring_put(struct tcp_sock *tp, uint32_t off, const uint8_t *d,
+		     uint32_t len)
+{
+	uint32_t i = (tp->rcv_head + off) % TCP_RCVBUF;
+	uint32_t first = len < TCP_RCVBUF - i ? len : TCP_RCVBUF - i;
+
+	memcpy(tp->rcvbuf + i, d, first);
+	memcpy(tp->rcvbuf, d + first, len - first);
+}
+
+/* Remember [start, end) as held out of order; false when no range is
+ * left (the data is then dropped and will be retransmitted). The most
+ * recent range goes first: it is the first SACK block (RFC 2018 4). */
+static bool ooo_add(struct tcp_sock *tp, uint32_t start, uint32_t end)
+{
+	for (int i = 0; i < tp->nooo;) {
+		struct tcp_ooo *r = &tp->ooo[i];
+
+		if (seq_leq(r->start, end) && seq_geq(r->end, start)) {
+			start = seq_min(start, r->start);
+			end = seq_max(end, r->end);
+			memmove(r, r + 1, (size_t)(tp->nooo - i - 1) *
+					  sizeof(*r));
+			tp->nooo--;
+			continue;
+		}
+		i++;
+	}
+	if (tp->nooo == TCP_OOO_MAX)
+		return false;
+	memmove(&tp->ooo[1], &tp->ooo[0], tp->nooo * sizeof(tp->ooo[0]));
+	tp->ooo[0].start = start;
+	tp->ooo[0].end = end;
+	tp->nooo++;
+	return true;
+}
+
+/* Ranges now contiguous with RCV.NXT become readable. */
+static void ooo_collapse(struct tcp_sock *tp)
+{
+	bool again = true;
+
+	while (again) {
+		again = false;
+		for (int i = 0; i < tp->nooo; i++) {
+			struct tcp_ooo *r = &tp->ooo[i];
+
+			if (seq_gt(r->start, tp->rcv_nxt))
+				continue;
+			if (seq_gt(r->end, tp->rcv_nxt)) {
+				tp->rcv_len += r->end - tp->rcv_nxt;
+				tp->rcv_nxt = r->end;
+			}
+			memmove(r, r + 1, (size_t)(tp->nooo - i - 1) *
+					  sizeof(*r));
+			tp->nooo--;
+			again = true;
+			break;
+		}
+	}
+}
+
+/* RFC 9293 3.10.7.4 seventh: segment text. Returns true if the FIN (if
+ * any) is now in order. */
+static bool data_input(struct net_stack *s, struct tcp_sock *tp,
+		       const struct tcp_seg *g, uint32_t seq,
+		       const uint8_t *d, uint32_t len)
+{
+	uint32_t free = tcp_rcv_window(tp);
+	uint32_t off = seq - tp->rcv_nxt;
+
+	if (off >= free) {
+		tp->flags |= TF_ACKNOW;
+		return false;
+	}
+	if (len > free - off)
+		len = free - off;	/* beyond the window: trimmed */
+	if (off == 0) {
+		ring_put(tp, tp->rcv_len, d, len);
+		tp->rcv_len += len;
+		tp->rcv_nxt += len;
+		if (tp->nooo) {
+			ooo_collapse(tp);
+			tp->flags |= TF_ACKNOW;	/* a hole filled */
+		} else if (len >= tp->mss && ++tp->unacked_segs >= 2) {
+			tp->flags |= TF_ACKNOW;	/* every second full one */
+		} else if (!(tp->flags & TF_ACKNOW)) {
+			tp->flags |= TF_DELACK;
+			if (!tp->t_delack)
+				tp->t_delack = s->now + TCP_DELACK_MIN;
+		}
+		net_sock_notify(s, &tp->sk);
+		return seq + len + (g->len - len) == tp->rcv_nxt;
+	}
+	/* Out of order: keep it in the ring, answer with a duplicate ACK
+	 * (RFC 5681 4.2) carrying SACK blocks. */
+	if (ooo_add(tp, seq, seq + len))
+		ring_put(tp, tp->rcv_len + off, d, len);
+	tp->flags |= TF_ACKNOW;
+	return false;
+}
+
+static void fin_input(struct net_stack *s, struct tcp_sock *tp)
+{
+	tp->rcv_nxt++;
+	tp->flags |= TF_RCVD_FIN | TF_ACKNOW;
+	tp->sk.shutdown |= NET_SHUT_RD;
+	net_sock_notify(s, &tp->sk);
+	switch (tp->state) {
+	case TCP_SYN_RECEIVED:
+	case TCP_ESTABLISHED:
+		tcp_set_state(s, tp, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT_1:
+		/* Our FIN not yet acknowledged: simultaneous close. */
+		tcp_set_state(s, tp, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT_2:
+		time_wait_enter(s, tp);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Child established: onto the accept queue (RFC 9293 3.10.7.4, SYN-
+ * RECEIVED with an acceptable ACK). */
+static void child_established(struct net_stack *s, struct tcp_sock *tp)
+{
+	struct tcp_sock *l = tp->parent;
+
+	s->mib.tcp.PassiveOpens++;
+	if (!l)
+		return;
+	tp->aq_next = NULL;
+	if (l->aq_tail)
+		l->aq_tail->aq_next = tp;
+	else
+		l->aq_head = tp;
+	l->aq_tail = tp;
+	tp->flags |= TF_ACCEPTQ;
+	net_sock_notify(s, &l->sk);
+}
+
+/* Fifth: the ACK field. Returns false when tp is gone or the segment
+ * is to be dropped. */
+static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
+		      const struct tcp_seg *g)
+{
+	if (tp->state == TCP_SYN_RECEIVED) {
+		if (!seq_gt(g->ack, tp->snd_una) || seq_gt(g->ack, tp->snd_max)) {
+			rst_reply(s, g);
+			return false;
+		}
+		tcp_set_state(s, tp, TCP_ESTABLISHED);
+		if (tp->retries == 0 || (tp->flags & TF_TS))
+			rtt_sample(s, tp, g);
+		tp->snd_una = g->ack;
+		tp->snd_wnd = g->wnd << tp->snd_wscale;
+		tp->snd_wl1 = g->seq;
+		tp->snd_wl2 = g->ack;
+		tp->retries = 0;
+		tp->t_rexmt = 0;
+		if (tp->parent)
+			child_established(s, tp);
+		else
+			net_sock_notify(s, &tp->sk);
+		return true;
+	}
+	if (seq_gt(g->ack, tp->snd_max)) {
+		tp->flags |= TF_ACKNOW;	/* acks what we never sent */
+		tcp_output(s, tp);
+		return false;
+	}
+	uint32_t wnd = g->wnd << tp->snd_wscale;
+
+	if (seq_gt(g->ack, tp->snd_una)) {
+		uint32_t acked = g->ack - tp->snd_una;
+		uint32_t data = acked;
+
+		if ((tp->flags & TF_FIN_SENT) && g->ack == tp->snd_max)
+			data--;		/* the FIN's sequence number */
+		if (data > tp->snd_len)
+			data = tp->snd_len;
+		tp->snd_head = (tp->snd_head + data) % TCP_SNDBUF;
+		tp->snd_len -= data;
+		rtt_sample(s, tp, g);
+		tp->retries = 0;
+		tp->snd_una = g->ack;
+		if (seq_lt(tp->snd_nxt, tp->snd_una))
+			tp->snd_nxt = tp->snd_una;
+		if (tcp_cc_on_ack(&tp->cc, acked, g->ack,
+				  tp->snd_max - g->ack) == TCP_CC_RETRANSMIT)
+			tcp_retransmit_head(s, tp);
+		tp->cc.dupacks = tp->cc.in_recovery ? tp->cc.dupacks : 0;
+		if (tp->snd_una == tp->snd_max) {
+			tp->t_rexmt = 0;
+			tp->flags &= ~TF_PERSIST;
+		} else if (!(tp->flags & TF_PERSIST)) {
+			tcp_arm_rexmt(s, tp);
+		}
+		net_sock_notify(s, &tp->sk);
+	} else if (g->ack == tp->snd_una && g->len == 0 &&
+		   !(g->flags & (TCP_SYN | TCP_FIN)) && wnd == tp->snd_wnd &&
+		   tp->snd_una != tp->snd_max) {
+		/* Duplicate ACK (RFC 5681 2). */
+		if (tcp_cc_on_dupack(&tp->cc, tp->snd_una, tp->snd_max,
+				     tp->snd_max - tp->snd_una) ==
+		    TCP_CC_FAST_RETRANSMIT)
+			tcp_retransmit_head(s, tp);
+	}
+	/* Send window update (RFC 9293 3.10.7.4). */
+	if (seq_lt(tp->snd_wl1, g->seq) ||
+	    (tp->snd_wl1 == g->seq && seq_leq(tp->snd_wl2, g->ack))) {
+		tp->snd_wnd = wnd;
+		tp->snd_wl1 = g->seq;
+		tp->snd_wl2 = g->ack;
+		if (wnd && (tp->flags & TF_PERSIST)) {
+			tp->flags &= ~TF_PERSIST;
+			tp->t_rexmt = 0;
+			tcp_rtt_reset_backoff(&tp->rtt);
+		}
+	}
+	bool fin_acked = (tp->flags & TF_FIN_SENT) &&
+			 tp->snd_una == tp->snd_max;
+
+	switch (tp->state) {
+	case TCP_FIN_WAIT_1:
+		if (fin_acked) {
+			tcp_set_state(s, tp, TCP_FIN_WAIT_2);
+			if (tp->flags & TF_ORPHAN)
+				tp->t_2msl = s->now + TCP_FIN_TIMEOUT;
+		}
+		break;
+	case TCP_CLOSING:
+		if (fin_acked)
+			time_wait_enter(s, tp);
+		break;
+	case TCP_LAST_ACK:
+		if (fin_acked) {
+			tcp_done(s, tp);
+			return false;
+		}
+		break;
+	case TCP_TIME_WAIT:
+		/* A retransmitted FIN: ACK it, restart 2MSL. */
+		tp->flags |= TF_ACKNOW;
+		tp->t_2msl = s->now + TCP_TIMEWAIT_LEN;
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+/* RFC 9293 3.10.7.4, for SYN-RECEIVED and every synchronised state. */
+static void established_input(struct net_stack *s, struct tcp_sock *tp,
+			      struct tcp_seg *g)
+{
+	/* PAWS (RFC 7323 5.3). */
+	bool paws = (tp->flags & TF_TS) && g->opt.has_ts &&
+		    !(g->flags & TCP_RST) && ts_lt(g->opt.tsval, tp->ts_recent);
+
+	/* First: sequence number. */
+	if (paws || !acceptable(tp, g)) {
+		if (!(g->flags & TCP_RST)) {
+			tp->flags |= TF_ACKNOW;
+			tcp_output(s, tp);
+		}
+		return;
+	}
+	/* Second: RST (RFC 5961 3.2): only exactly at RCV.NXT resets. */
+	if (g->flags & TCP_RST) {
+		if (g->seq != tp->rcv_nxt) {
+			tcp_send_ack(s, tp);	/* challenge ACK */
+			return;
+		}
+		if (tp->state == TCP_SYN_RECEIVED && tp->parent) {
+			tcp_done(s, tp);	/* back to LISTEN: forget it */
+			return;
+		}
+		tcp_reset(s, tp, -ECONNRESET);
+		return;
+	}
+	/* Fourth: SYN in a synchronised state (RFC 5961 4.2). */
+	if (g->flags & TCP_SYN) {
+		if (tp->state == TCP_SYN_RECEIVED && g->seq == tp->irs) {
+			tcp_send_syn(s, tp);	/* our SYN-ACK was lost */
+			return;
+		}
+		tcp_send_ack(s, tp);
+		return;
+	}
+	/* Fifth: ACK. */
+	if (!(g->flags & TCP_ACK))
+		return;
+	/* RFC 7323 4.3: TS.Recent from the segment at the left edge. */
+	if ((tp->flags & TF_TS) && g->opt.has_ts &&
+	    seq_leq(g->seq, tp->rcv_adv) &&
+	    seq_leq(g->seq, tp->rcv_nxt))
+		tp->ts_recent = g->opt.tsval;
+	if (!ack_input(s, tp, g))
+		return;
+
+	/* Trim what we already have (retransmitted data). */
+	uint32_t seq = g->seq;
+	const uint8_t *d = g->data;
+	uint32_t len = g->len;
+	bool fin = g->flags & TCP_FIN;
+
+	if (seq_lt(seq, tp->rcv_nxt)) {
+		uint32_t skip = tp->rcv_nxt - seq;
+
+		if (skip > len) {
+			if (fin && skip == len + 1)
+				fin = false;	/* FIN already seen */
+			skip = len;
+		}
+		seq += skip;
+		d += skip;
+		len -= skip;
+	}
+	if (tp->flags & TF_RCVD_FIN)
+		fin = false;
+	/* Seventh: text. */
+	if (len) {
+		switch (tp->state) {
+		case TCP_ESTABLISHED:
+		case TCP_FIN_WAIT_1:
+		case TCP_FIN_WAIT_2:
+			if (tp->flags & TF_ORPHAN) {
+				/* Nobody will read it: reset (Linux). */
+				tcp_send_rst_for(s, tp);
+				tcp_reset(s, tp, -ECONNRESET);
+				return;
+			}
+			fin = data_input(s, tp, g, seq, d, len) && fin;
+			break;
+		default:
+			fin = false;
+			break;
+		}
+	} else if (fin && seq != tp->rcv_nxt) {
+		fin = false;
+		tp->flags |= TF_ACKNOW;
+	} else if (g->len) {
+		tp->flags |= TF_ACKNOW;	/* a pure duplicate: re-ACK */
+	}
+	/* Eighth: FIN. */
+	if (fin)
+		fin_input(s, tp);
+	tcp_output(s, tp);
+}
+
+void tcp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
+	       const uint8_t *tcp, size_t len)
+{
+	struct tcp_mib *mib = &s->mib.tcp;
+	struct tcp_seg g;
+
+	(void)nif;
+	if (len < TCP_HLEN) {
+		mib->InErrs++;
+		return;
+	}
+	mib->InSegs++;
+	size_t doff = (size_t)(tcp[12] >> 4) * 4;
+
+	g.src = get_be32(ip + 12);
+	g.dst = get_be32(ip + 16);
+	if (doff < TCP_HLEN || doff > len) {
+		mib->InErrs++;
+		return;
+	}
+	if (inet_fold(inet_sum(tcp, len, inet_pseudo_sum(g.src, g.dst,
+				IPPROTO_TCP_, (uint16_t)len)))) {
+		mib->InCsumErrors++;
+		mib->InErrs++;
+		return;
+	}
+	g.sport = get_be16(tcp);
+	g.dport = get_be16(tcp + 2);
+	g.seq = get_be32(tcp + 4);
+	g.ack = get_be32(tcp + 8);
+	g.flags = tcp[13] & 0x3f;
+	g.wnd = get_be16(tcp + 14);
+	g.data = tcp + doff;
+	g.len = (uint32_t)(len - doff);
+	if (tcp_opt_parse(tcp + TCP_HLEN, doff - TCP_HLEN,
+			  g.flags & TCP_SYN, &g.opt)) {
+		mib->InErrs++;
+		return;
+	}
+	/* Only unicast to us (RFC 9293 3.9.2.1 / RFC 1122 4.2.3.10). */
+	if (net_addr_is_broadcast(s, g.dst) || net_addr_is_multicast(g.dst))
+		return;
+	struct tcp_sock *tp = tcp_lookup(s, g.dst, g.dport, g.src, g.sport);
+
+	if (!tp) {
+		struct tcp_sock *l = tcp_lookup_listener(s, g.dst, g.dport);
+
+		if (l)
+			listen_input(s, l, &g);
+		else
+			rst_reply(s, &g);
+		return;
+	}
+	if (tp->state == TCP_SYN_SENT)
+		synsent_input(s, tp, &g);
+	else
+		established_input(s, tp, &g);
+}
+
+void tcp_icmp_error(struct net_stack *s, uint32_t src, uint16_t sport,
+		    uint32_t dst, uint16_t dport, int err)
+{
+	struct tcp_sock *tp = tcp_lookup(s, src, sport, dst, dport);
+
+	if (!tp)
+		return;
+	/* RFC 1122 4.2.3.9: soft errors, except while connecting. */
+	if (tp->state == TCP_SYN_SENT && err == -ECONNREFUSED) {
+		tcp_reset(s, tp, err);
+		return;
+	}
+	tp->sk.so_error = err;
+	net_sock_notify(s, &tp->sk);
+}

@@ -1,0 +1,286 @@
+/*
+ * TCP output: segments built from the send ring, SYNs, ACKs, window
+ * probes and resets (RFC 9293 3.8, 3.10; Nagle RFC 896 / RFC 1122
+ * 4.2.3.4; sender SWS avoidance RFC 1122 4.2.3.4).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "net/byteorder.h"
+#include "net/ip.h"
+#include "net/netif.h"
+#include "net/pkt.h"
+#include "net/stack.h"
+#include "net/tcp.h"
+#include "net/tcp_opt.h"
+#include "net/tcp_seq.h"
+
+uint32_t tcp_ts_now(struct net_stack *s, const struct tcp_sock *tp)
+{
+	return (uint32_t)s->now + tp->ts_offset;
+}
+
+static void put_header(uint8_t *h, uint16_t sport, uint16_t dport,
+		       uint32_t seq, uint32_t ack, size_t optlen,
+		       uint8_t flags, uint16_t win)
+{
+	put_be16(h, sport);
+	put_be16(h + 2, dport);
+	put_be32(h + 4, seq);
+	put_be32(h + 8, ack);
+	h[12] = (uint8_t)(((TCP_HLEN + optlen) / 4) << 4);
+	h[13] = flags;
+	put_be16(h + 14, win);
+	put_be16(h + 16, 0);
+	put_be16(h + 18, 0);
+}
+
+static int send_pkt(struct net_stack *s, struct pkt *p, uint32_t src,
+		    uint32_t dst)
+{
+	uint8_t *h = pkt_data(p);
+	uint16_t sum = inet_fold(inet_sum(h, p->len,
+		inet_pseudo_sum(src, dst, IPPROTO_TCP_, (uint16_t)p->len)));
+
+	put_be16(h + 16, sum);
+	s->mib.tcp.OutSegs++;
+	return ip_output(s, p, src, dst, IPPROTO_TCP_, IP_DEFAULT_TTL);
+}
+
+/* Copy len bytes at offset off from SND.UNA out of the send ring. */
+static void ring_copy_out(const struct tcp_sock *tp, uint32_t off,
+			  uint8_t *dst, uint32_t len)
+{
+	uint32_t i = (tp->snd_head + off) % TCP_SNDBUF;
+	uint32_t first = len < TCP_SNDBUF - i ? len : TCP_SNDBUF - i;
+
+	memcpy(dst, tp->sndbuf + i, first);
+	memcpy(dst + first, tp->sndbuf, len - first);
+}
+
+/* The window field: scaled except on SYNs (RFC 7323 2.2). Never shrinks
+ * the right edge already advertised (RFC 9293 3.8.6.2.2). */
+static uint16_t window_field(struct tcp_sock *tp, bool syn)
+{
+	uint32_t wnd = tcp_rcv_window(tp);
+
+	if (syn)
+		return wnd > 65535 ? 65535 : (uint16_t)wnd;
+	/* Receiver SWS avoidance (RFC 1122 4.2.3.3): do not offer a sliver. */
+	if (wnd < TCP_RCVBUF / 4 && wnd < tp->mss)
+		wnd = 0;
+	if (seq_lt(tp->rcv_nxt + wnd, tp->rcv_adv))
+		wnd = tp->rcv_adv - tp->rcv_nxt;
+	wnd >>= tp->rcv_wscale;
+	if (wnd > 65535)
+		wnd = 65535;
+	return (uint16_t)wnd;
+}
+
+/* One segment of tp: seq, flags, and len bytes at ring offset off. */
+static void xmit(struct net_stack *s, struct tcp_sock *tp, uint32_t seq,
+		 uint8_t flags, uint32_t off, uint32_t len)
+{
+	uint8_t opt[TCP_OPT_MAX];
+	size_t optlen = 0;
+	bool syn = flags & TCP_SYN;
+	struct pkt *p = pkt_alloc(len);
+
+	if (!p)
+		return;
+	if (syn) {
+		struct netif *nif = net_netif_by_addr(s, tp->sk.laddr);
+		uint32_t mss = nif ? (uint32_t)nif->mtu - 40 : TCP_MSS_DEFAULT;
+		bool active = tp->state == TCP_SYN_SENT;
+
+		if (mss > 65495)
+			mss = 65495;
+		optlen = tcp_opt_build_syn(opt, sizeof(opt), (uint16_t)mss,
+			(active || (tp->flags & TF_WS)) ? tp->rcv_wscale : -1,
+			active || (tp->flags & TF_SACK),
+			active || (tp->flags & TF_TS),
+			tcp_ts_now(s, tp), tp->ts_recent);
+	} else {
+		struct tcp_opts sack = { .nsack = 0 };
+
+		if (tp->flags & TF_SACK) {
+			sack.nsack = tp->nooo;
+			for (int i = 0; i < tp->nooo; i++) {
+				sack.sack[i].start = tp->ooo[i].start;
+				sack.sack[i].end = tp->ooo[i].end;
+			}
+		}
+		optlen = tcp_opt_build(opt, sizeof(opt), tp->flags & TF_TS,
+				       tcp_ts_now(s, tp), tp->ts_recent,
+				       &sack);
+	}
+	if (len)
+		ring_copy_out(tp, off, pkt_put(p, len), len);
+	memcpy(pkt_push(p, optlen), opt, optlen);
+	uint16_t win = window_field(tp, syn);
+	uint8_t *h = pkt_push(p, TCP_HLEN);
+
+	put_header(h, tp->sk.lport, tp->sk.rport, seq,
+		   (flags & TCP_ACK) ? tp->rcv_nxt : 0, optlen, flags, win);
+	if (flags & TCP_ACK) {
+		uint32_t edge = tp->rcv_nxt + ((uint32_t)win << (syn ? 0 :
+						tp->rcv_wscale));
+
+		if (seq_gt(edge, tp->rcv_adv) || tp->rcv_adv == 0)
+			tp->rcv_adv = edge;
+		tp->flags &= ~(TF_ACKNOW | TF_DELACK);
+		tp->t_delack = 0;
+		tp->unacked_segs = 0;
+	}
+	if (seq_lt(seq, tp->snd_max) && (len || (flags & (TCP_SYN | TCP_FIN))))
+		s->mib.tcp.RetransSegs++;
+	send_pkt(s, p, tp->sk.laddr, tp->sk.raddr);
+}
+
+void tcp_send_syn(struct net_stack *s, struct tcp_sock *tp)
+{
+	uint8_t flags = TCP_SYN;
+
+	if (tp->state == TCP_SYN_RECEIVED)
+		flags |= TCP_ACK;
+	xmit(s, tp, tp->iss, flags, 0, 0);
+	tp->snd_nxt = tp->iss + 1;
+	if (seq_lt(tp->snd_max, tp->snd_nxt))
+		tp->snd_max = tp->snd_nxt;
+	tcp_arm_rexmt(s, tp);
+}
+
+void tcp_send_ack(struct net_stack *s, struct tcp_sock *tp)
+{
+	xmit(s, tp, tp->snd_nxt, TCP_ACK, 0, 0);
+}
+
+void tcp_send_probe(struct net_stack *s, struct tcp_sock *tp)
+{
+	/* An old sequence number: the peer answers with its window. */
+	xmit(s, tp, tp->snd_una - 1, TCP_ACK, 0, 0);
+}
+
+void tcp_send_rst_for(struct net_stack *s, struct tcp_sock *tp)
+{
+	xmit(s, tp, tp->snd_nxt, TCP_RST | TCP_ACK, 0, 0);
+	s->mib.tcp.OutRsts++;
+}
+
+void tcp_respond_rst(struct net_stack *s, uint32_t src, uint32_t dst,
+		     uint16_t sport, uint16_t dport, uint32_t seq,
+		     uint32_t ack, uint8_t flags)
+{
+	struct pkt *p = pkt_alloc(0);
+
+	if (!p)
+		return;
+	put_header(pkt_push(p, TCP_HLEN), sport, dport, seq, ack, 0, flags, 0);
+	s->mib.tcp.OutRsts++;
+	send_pkt(s, p, src, dst);
+}
+
+static bool fin_pending(const struct tcp_sock *tp)
+{
+	return tp->flags & TF_FIN_QUEUED;
+}
+
+void tcp_retransmit_head(struct net_stack *s, struct tcp_sock *tp)
+{
+	uint32_t len = tp->snd_len < tp->mss ? tp->snd_len : tp->mss;
+	uint8_t flags = TCP_ACK;
+
+	if (len == tp->snd_len && fin_pending(tp) && (tp->flags & TF_FIN_SENT))
+		flags |= TCP_FIN;
+	if (!len && !(flags & TCP_FIN))
+		return;
+	if (len)
+		flags |= TCP_PSH;
+	xmit(s, tp, tp->snd_una, flags, 0, len);
+	tp->flags &= ~TF_RTT_TIMING;	/* Karn */
+	tcp_arm_rexmt(s, tp);
+}
+
+void tcp_output(struct net_stack *s, struct tcp_sock *tp)
+{
+	if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECEIVED) {
+		if (tp->flags & TF_ACKNOW)
+			tcp_send_ack(s, tp);
+		return;
+	}
+	if (tp->state < TCP_SYN_SENT || tp->state == TCP_TIME_WAIT) {
+		if ((tp->flags & TF_ACKNOW) && tp->state == TCP_TIME_WAIT)
+			tcp_send_ack(s, tp);
+		return;
+	}
+	uint32_t wnd = tp->snd_wnd < tp->cc.cwnd ? tp->snd_wnd : tp->cc.cwnd;
+
+	for (;;) {
+		uint32_t off = tp->snd_nxt - tp->snd_una;
+		uint32_t len = 0;
+		uint8_t flags = TCP_ACK;
+
+		if (off > tp->snd_len)
+			break;		/* only the FIN is past the data */
+		if (off < tp->snd_len) {
+			len = tp->snd_len - off;
+			if (len > tp->mss)
+				len = tp->mss;
+			if (off >= wnd)
+				len = 0;
+			else if (len > wnd - off)
+				len = wnd - off;
+		}
+		bool last = off + len == tp->snd_len;
+
+		if (len && len < tp->mss) {
+			/* Nagle (RFC 1122 4.2.3.4): a small segment waits
+			 * while data is unacknowledged; SWS avoidance: a
+			 * window-limited sliver waits too. */
+			bool idle = tp->snd_nxt == tp->snd_una;
+
+			if (!last && len < tp->snd_wnd / 2)
+				break;
+			if (last && !idle && !(tp->flags & TF_NODELAY) &&
+			    !fin_pending(tp))
+				break;
+		}
+		bool fin = fin_pending(tp) && last &&
+			   (!(tp->flags & TF_FIN_SENT) ||
+			    seq_lt(tp->snd_nxt + len, tp->snd_max));
+		if (!len && !fin)
+			break;
+		if (fin)
+			flags |= TCP_FIN;
+		if (len && last)
+			flags |= TCP_PSH;
+		if (tp->snd_nxt == tp->snd_max && len &&
+		    !(tp->flags & (TF_RTT_TIMING | TF_TS))) {
+			tp->flags |= TF_RTT_TIMING;
+			tp->rtt_seq = tp->snd_nxt;
+			tp->rtt_time = s->now;
+		}
+		xmit(s, tp, tp->snd_nxt, flags, off, len);
+		tp->snd_nxt += len + (fin ? 1 : 0);
+		if (fin)
+			tp->flags |= TF_FIN_SENT;
+		if (seq_gt(tp->snd_nxt, tp->snd_max))
+			tp->snd_max = tp->snd_nxt;
+		if (!tp->t_rexmt || (tp->flags & TF_PERSIST)) {
+			tp->flags &= ~TF_PERSIST;
+			tcp_arm_rexmt(s, tp);
+		}
+		if (fin)
+			break;
+	}
+	if (tp->flags & TF_ACKNOW)
+		tcp_send_ack(s, tp);
+	/* Zero window with data waiting and nothing in flight: persist
+	 * (RFC 9293 3.8.6.1). */
+	if (tp->snd_wnd == 0 && tp->snd_len > tp->snd_nxt - tp->snd_una &&
+	    tp->snd_una == tp->snd_max && !tp->t_rexmt) {
+		tp->flags |= TF_PERSIST;
+		tcp_arm_rexmt(s, tp);
+	}
+	tcp_timer_update(s, tp);
+}

@@ -1,0 +1,306 @@
+/*
+ * TCP user calls (RFC 9293 3.10.1-3.10.6: OPEN, SEND, RECEIVE, CLOSE,
+ * ABORT, STATUS) as the BSD socket layer needs them.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "net/ip.h"
+#include "net/port.h"
+#include "net/portalloc.h"
+#include "net/stack.h"
+#include "net/tcp.h"
+#include "net/tcp_seq.h"
+#include "net/udp.h"
+
+static struct port_table *tcp_ports(struct net_stack *s)
+{
+	return port_table(net_port_alloc(s), PORT_TCP, PORT_INET);
+}
+
+struct tcp_sock *tcp_sock_create(struct net_stack *s, void *user)
+{
+	struct tcp_sock *tp = tcp_alloc(s);
+
+	if (tp)
+		tp->sk.user = user;
+	return tp;
+}
+
+int tcp_bind(struct net_stack *s, struct tcp_sock *tp, uint32_t addr,
+	     uint16_t port)
+{
+	unsigned fl = (tp->sk.flags & NET_SOCK_F_REUSEADDR) ? PORT_REUSE : 0;
+	int err;
+
+	if (tp->sk.bound || tp->state != TCP_CLOSED)
+		return -EINVAL;
+	if (addr && !ip_is_local(s, addr))
+		return -EADDRNOTAVAIL;
+	if (port)
+		err = port_bind(tcp_ports(s), port, fl);
+	else
+		err = port_ephemeral(tcp_ports(s), net_random(), fl, &port);
+	if (err)
+		return err;
+	tp->flags |= TF_PORT;
+	tp->sk.laddr = addr;
+	tp->sk.lport = port;
+	tp->sk.bound = true;
+	return 0;
+}
+
+int tcp_listen(struct net_stack *s, struct tcp_sock *tp, int backlog)
+{
+	int err;
+
+	if (tp->state == TCP_LISTEN) {
+		tp->backlog = (uint16_t)(backlog < 1 ? 1 : backlog);
+		return 0;
+	}
+	if (tp->state != TCP_CLOSED || tp->sndbuf)
+		return -EINVAL;
+	if (!tp->sk.bound && (err = tcp_bind(s, tp, 0, 0)))
+		return err;
+	tp->backlog = (uint16_t)(backlog < 1 ? 1 : backlog > 4096 ? 4096 :
+				 backlog);
+	tp->state = TCP_LISTEN;
+	tcp_hash(s, tp);
+	return 0;
+}
+
+struct tcp_sock *tcp_accept(struct net_stack *s, struct tcp_sock *tp,
+			    void *user, int *err)
+{
+	struct tcp_sock *c = tp->aq_head;
+
+	(void)s;
+	if (tp->state != TCP_LISTEN) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	if (!c) {
+		*err = -EAGAIN;
+		return NULL;
+	}
+	tp->aq_head = c->aq_next;
+	if (!tp->aq_head)
+		tp->aq_tail = NULL;
+	tp->qlen--;
+	c->aq_next = NULL;
+	c->parent = NULL;
+	c->flags &= ~TF_ACCEPTQ;
+	c->sk.user = user;
+	*err = 0;
+	return c;
+}
+
+int tcp_connect(struct net_stack *s, struct tcp_sock *tp, uint32_t dst,
+		uint16_t dport)
+{
+	struct tcp_secret *sec = &s->tcp.secret;
+	uint32_t src;
+	int err;
+
+	if (tp->state == TCP_SYN_SENT)
+		return -EALREADY;
+	if (tp->state != TCP_CLOSED || tp->sndbuf)
+		return -EISCONN;
+	if (!dst)
+		dst = INADDR_LOOPBACK_;
+	src = tp->sk.laddr ? tp->sk.laddr : ip_route_source(s, dst);
+	if (!src)
+		return -ENETUNREACH;
+	if (!tp->sk.bound) {
+		uint16_t port;
+
+		err = port_ephemeral(tcp_ports(s),
+				     tcp_port_offset(sec, src, dst, dport), 0,
+				     &port);
+		if (err)
+			return err;
+		tp->flags |= TF_PORT;
+		tp->sk.lport = port;
+		tp->sk.bound = true;
+	} else if (tcp_lookup(s, src, tp->sk.lport, dst, dport)) {
+		return -EADDRNOTAVAIL;
+	}
+	if ((err = tcp_alloc_buffers(tp)))
+		return err;
+	tp->sk.laddr = src;
+	tp->sk.raddr = dst;
+	tp->sk.rport = dport;
+	tp->iss = tcp_isn(sec, src, dst, tp->sk.lport, dport, s->now * 1000);
+	tcp_init_conn(s, tp);
+	tp->state = TCP_SYN_SENT;
+	tcp_hash(s, tp);
+	s->mib.tcp.ActiveOpens++;
+	tcp_send_syn(s, tp);
+	return -EINPROGRESS;
+}
+
+int tcp_send(struct net_stack *s, struct tcp_sock *tp, const void *buf,
+	     size_t len)
+{
+	if (tp->sk.so_error)
+		return net_sock_take_error(&tp->sk);
+	if (!tp->sndbuf)
+		return -ENOTCONN;
+	if ((tp->sk.shutdown & NET_SHUT_WR) || (tp->flags & TF_FIN_QUEUED) ||
+	    tp->state == TCP_CLOSED)
+		return -EPIPE;
+	if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECEIVED)
+		return -EAGAIN;
+	uint32_t room = TCP_SNDBUF - tp->snd_len;
+
+	if (!room)
+		return -EAGAIN;
+	if (len > room)
+		len = room;
+	uint32_t i = (tp->snd_head + tp->snd_len) % TCP_SNDBUF;
+	uint32_t first = len < TCP_SNDBUF - i ? (uint32_t)len : TCP_SNDBUF - i;
+
+	memcpy(tp->sndbuf + i, buf, first);
+	memcpy(tp->sndbuf, (const uint8_t *)buf + first, len - first);
+	tp->snd_len += (uint32_t)len;
+	tcp_output(s, tp);
+	return (int)len;
+}
+
+int tcp_recv(struct net_stack *s, struct tcp_sock *tp, void *buf,
+	     size_t len)
+{
+	if (!tp->rcv_len) {
+		if (tp->sk.so_error)
+			return net_sock_take_error(&tp->sk);
+		if (!tp->rcvbuf && tp->state != TCP_CLOSED)
+			return -ENOTCONN;
+		if ((tp->flags & TF_RCVD_FIN) || tp->state == TCP_CLOSED ||
+		    (tp->sk.shutdown & NET_SHUT_RD))
+			return 0;
+		return -EAGAIN;
+	}
+	uint32_t n = len < tp->rcv_len ? (uint32_t)len : tp->rcv_len;
+	uint32_t i = tp->rcv_head;
+	uint32_t first = n < TCP_RCVBUF - i ? n : TCP_RCVBUF - i;
+	uint32_t before = tcp_rcv_window(tp);
+
+	memcpy(buf, tp->rcvbuf + i, first);
+	memcpy((uint8_t *)buf + first, tp->rcvbuf, n - first);
+	tp->rcv_head = (i + n) % TCP_RCVBUF;
+	tp->rcv_len -= n;
+	/* Window update once it opened by two segments or half the ring
+	 * (RFC 9293 3.8.6.2.2; Linux's __tcp_cleanup_rbuf). */
+	uint32_t adv = seq_gt(tp->rcv_adv, tp->rcv_nxt) ?
+		       tp->rcv_adv - tp->rcv_nxt : 0;
+	uint32_t now = tcp_rcv_window(tp);
+
+	if (tp->state >= TCP_ESTABLISHED && !(tp->flags & TF_RCVD_FIN) &&
+	    now - adv >= 2u * tp->mss && (before < TCP_RCVBUF / 2 ||
+					  adv < TCP_RCVBUF / 2)) {
+		tp->flags |= TF_ACKNOW;
+		tcp_output(s, tp);
+	}
+	return (int)n;
+}
+
+int tcp_shutdown(struct net_stack *s, struct tcp_sock *tp, unsigned how)
+{
+	if (tp->state == TCP_CLOSED || tp->state == TCP_LISTEN ||
+	    tp->state == TCP_SYN_SENT)
+		return -ENOTCONN;
+	tp->sk.shutdown |= (uint8_t)how;
+	if ((how & NET_SHUT_WR) && !(tp->flags & TF_FIN_QUEUED)) {
+		tp->flags |= TF_FIN_QUEUED;
+		/* RFC 9293 3.10.4: CLOSE queues a FIN after the data. */
+		if (tp->state == TCP_ESTABLISHED ||
+		    tp->state == TCP_SYN_RECEIVED)
+			tcp_set_state(s, tp, TCP_FIN_WAIT_1);
+		else if (tp->state == TCP_CLOSE_WAIT)
+			tcp_set_state(s, tp, TCP_LAST_ACK);
+		tcp_output(s, tp);
+	}
+	net_sock_notify(s, &tp->sk);
+	return 0;
+}
+
+static void close_listener(struct net_stack *s, struct tcp_sock *l)
+{
+	/* Children not accepted are reset (Linux inet_csk_listen_stop). */
+	for (int i = 0; i < TCP_EHASH_SIZE; i++) {
+		struct tcp_sock *c = s->tcp.ehash[i];
+
+		while (c) {
+			struct tcp_sock *next = c->hnext;
+
+			if (c->parent == l) {
+				tcp_send_rst_for(s, c);
+				tcp_done(s, c);
+			}
+			c = next;
+		}
+	}
+	tcp_unhash(s, l);
+	tcp_free(s, l);
+}
+
+void tcp_close(struct net_stack *s, struct tcp_sock *tp)
+{
+	tp->sk.user = NULL;
+	switch (tp->state) {
+	case TCP_LISTEN:
+		close_listener(s, tp);
+		return;
+	case TCP_CLOSED:
+		tcp_free(s, tp);
+		return;
+	case TCP_SYN_SENT:
+		tp->flags |= TF_ORPHAN;
+		s->tcp.orphans++;
+		tcp_done(s, tp);
+		return;
+	default:
+		break;
+	}
+	tp->flags |= TF_ORPHAN;
+	s->tcp.orphans++;
+	if (tp->rcv_len && tp->state != TCP_TIME_WAIT) {
+		/* Unread data: abort (RFC 2525 2.17, as Linux does). */
+		tcp_send_rst_for(s, tp);
+		tcp_done(s, tp);
+		return;
+	}
+	if (tp->state == TCP_FIN_WAIT_2 && !tp->t_2msl) {
+		tp->t_2msl = s->now + TCP_FIN_TIMEOUT;
+		tcp_timer_update(s, tp);
+	}
+	tcp_shutdown(s, tp, NET_SHUT_RD | NET_SHUT_WR);
+}
+
+unsigned tcp_poll_events(struct net_stack *s, struct tcp_sock *tp)
+{
+	unsigned ev = 0;
+
+	(void)s;
+	if (tp->state == TCP_LISTEN)
+		return tp->aq_head ? NET_EV_IN : 0;
+	if (tp->sk.so_error)
+		ev |= NET_EV_ERR | NET_EV_IN;
+	if (tp->rcv_len || (tp->flags & TF_RCVD_FIN) ||
+	    (tp->sk.shutdown & NET_SHUT_RD))
+		ev |= NET_EV_IN;
+	if ((tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT) &&
+	    !(tp->flags & TF_FIN_QUEUED) && tp->snd_len < TCP_SNDBUF)
+		ev |= NET_EV_OUT;
+	if (tp->state == TCP_CLOSED && tp->sndbuf)
+		ev |= NET_EV_HUP | NET_EV_IN | NET_EV_OUT;
+	return ev;
+}
+
+void tcp_set_nodelay(struct tcp_sock *tp, bool on)
+{
+	if (on)
+		tp->flags |= TF_NODELAY;
+	else
+		tp->flags &= ~TF_NODELAY;
+}

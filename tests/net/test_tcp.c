@@ -1,0 +1,399 @@
+/*
+ * TCP over the simulated link (tests/net/sim.c): whole stacks, virtual
+ * time. Each test proves one behaviour of net/tcp*.c and ends with no
+ * allocation outliving its connections.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "net/byteorder.h"
+#include "net/ip.h"
+#include "net/portalloc.h"
+#include "net/stack.h"
+#include "net/tcp.h"
+#include "net/udp.h"
+#include "tests/net/port_host.h"
+#include "tests/net/sim.h"
+#include "tests/unit/test.h"
+
+#define NET_10_0_0	0x0a000000u
+#define ADDR(i)		(NET_10_0_0 + (i) + 1)
+#define PORT		8080
+
+static struct sim sim;
+static long allocs_before;
+
+#define ST(i)	(&sim.node[i].stack)
+
+static void setup(unsigned loss, unsigned dup, unsigned jitter)
+{
+	allocs_before = port_host_allocs;
+	sim_init(&sim, 2, NET_10_0_0, 7);
+	sim.impair.delay_ms = 2;
+	sim.impair.loss_pct = loss;
+	sim.impair.dup_pct = dup;
+	sim.impair.jitter_ms = jitter;
+	sim_run(&sim, 1);
+}
+
+static void teardown(void)
+{
+	CHECK_EQ(ST(0)->tcp.allocated, 0);
+	CHECK_EQ(ST(1)->tcp.allocated, 0);
+	sim_free(&sim);
+	CHECK_EQ(port_host_allocs, allocs_before);
+}
+
+/* Node 0 connects to a listener on node 1; returns both ends. */
+static struct tcp_sock *lsn;
+static void open_pair(struct tcp_sock **cli, struct tcp_sock **srv)
+{
+	int err;
+
+	lsn = tcp_sock_create(ST(1), NULL);
+	CHECK(lsn != NULL);
+	CHECK_EQ(tcp_bind(ST(1), lsn, 0, PORT), 0);
+	CHECK_EQ(tcp_listen(ST(1), lsn, 8), 0);
+	*cli = tcp_sock_create(ST(0), NULL);
+	CHECK_EQ(tcp_connect(ST(0), *cli, ADDR(1), PORT), -EINPROGRESS);
+	CHECK_EQ(tcp_accept(ST(1), lsn, NULL, &err), NULL);
+	CHECK_EQ(err, -EAGAIN);
+	*srv = NULL;
+	for (int i = 0; i < 20000 && !*srv; i++) {
+		sim_run(&sim, 1);
+		*srv = tcp_accept(ST(1), lsn, NULL, &err);
+	}
+	CHECK(*srv != NULL);
+	for (int i = 0; i < 20000 && (*cli)->state != TCP_ESTABLISHED; i++)
+		sim_run(&sim, 1);
+	CHECK_EQ((*cli)->state, TCP_ESTABLISHED);
+	CHECK_EQ((*srv)->state, TCP_ESTABLISHED);
+}
+
+TEST(test_tcp_handshake_negotiates_options_and_moves_data_both_ways)
+{
+	struct tcp_sock *c, *s;
+	char buf[32];
+
+	setup(0, 0, 0);
+	open_pair(&c, &s);
+	CHECK_EQ(ST(0)->mib.tcp.ActiveOpens, 1);
+	CHECK_EQ(ST(1)->mib.tcp.PassiveOpens, 1);
+	unsigned both = TF_WS | TF_TS | TF_SACK;
+	CHECK_EQ(c->flags & both, both);
+	CHECK_EQ(s->flags & both, both);
+	CHECK_EQ(c->rcv_wscale, 1);
+	CHECK_EQ(s->snd_wscale, 1);
+	CHECK_EQ(c->mss, sim.node[1].nif->mtu - 40 - 12);
+	CHECK(tcp_poll_events(ST(0), c) & NET_EV_OUT);
+	CHECK_EQ(tcp_recv(ST(0), c, buf, sizeof(buf)), -EAGAIN);
+	CHECK_EQ(tcp_send(ST(0), c, "hello", 5), 5);
+	CHECK_EQ(tcp_send(ST(1), s, "world!", 6), 6);
+	sim_run(&sim, 50);
+	CHECK(tcp_poll_events(ST(1), s) & NET_EV_IN);
+	CHECK_EQ(tcp_recv(ST(1), s, buf, sizeof(buf)), 5);
+	CHECK(memcmp(buf, "hello", 5) == 0);
+	CHECK_EQ(tcp_recv(ST(0), c, buf, sizeof(buf)), 6);
+	CHECK(memcmp(buf, "world!", 6) == 0);
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	tcp_close(ST(1), lsn);
+	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	teardown();
+}
+
+static uint8_t pattern(uint32_t i)
+{
+	return (uint8_t)(i * 7 + (i >> 9));
+}
+
+TEST(test_tcp_megabyte_intact_over_lossy_reordering_duplicating_link)
+{
+	enum { TOTAL = 1024 * 1024 };
+	static uint8_t chunk[8192];
+	struct tcp_sock *c, *s;
+	uint32_t sent = 0, got = 0;
+	bool bad = false;
+
+	setup(3, 2, 4);
+	open_pair(&c, &s);
+	for (int ms = 0; ms < 600000 && got < TOTAL; ms++) {
+		while (sent < TOTAL) {
+			uint32_t n = TOTAL - sent < sizeof(chunk) ?
+				     TOTAL - sent : sizeof(chunk);
+			for (uint32_t i = 0; i < n; i++)
+				chunk[i] = pattern(sent + i);
+			int r = tcp_send(ST(0), c, chunk, n);
+			if (r <= 0) {
+				CHECK_EQ(r, -EAGAIN);
+				break;
+			}
+			sent += (uint32_t)r;
+		}
+		if (sent == TOTAL && !(c->flags & TF_FIN_QUEUED))
+			CHECK_EQ(tcp_shutdown(ST(0), c, NET_SHUT_WR), 0);
+		int r;
+		while ((r = tcp_recv(ST(1), s, chunk, sizeof(chunk))) > 0) {
+			for (int i = 0; i < r; i++)
+				if (chunk[i] != pattern(got + (uint32_t)i))
+					bad = true;
+			got += (uint32_t)r;
+		}
+		sim_run(&sim, 1);
+	}
+	CHECK_EQ(got, TOTAL);
+	CHECK(!bad);
+	CHECK(ST(0)->mib.tcp.RetransSegs > 0);
+	CHECK(sim.lost > 0 && sim.duplicated > 0);
+	for (int i = 0; i < 5000 && tcp_recv(ST(1), s, chunk, 1) != 0; i++)
+		sim_run(&sim, 1);
+	CHECK_EQ(tcp_recv(ST(1), s, chunk, 1), 0);	/* EOF after the data */
+	tcp_close(ST(1), s);
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), lsn);
+	sim.impair.loss_pct = 0;
+	sim_run(&sim, 3 * TCP_TIMEWAIT_LEN);
+	teardown();
+}
+
+TEST(test_tcp_connect_to_closed_port_is_reset_with_econnrefused)
+{
+	setup(0, 0, 0);
+	struct tcp_sock *c = tcp_sock_create(ST(0), NULL);
+	char b[4];
+
+	CHECK_EQ(tcp_connect(ST(0), c, ADDR(1), 9), -EINPROGRESS);
+	CHECK_EQ(c->state, TCP_SYN_SENT);
+	sim_run(&sim, 20);
+	CHECK_EQ(c->state, TCP_CLOSED);
+	CHECK_EQ(ST(1)->mib.tcp.OutRsts, 1);
+	CHECK_EQ(ST(0)->mib.tcp.AttemptFails, 1);
+	CHECK(tcp_poll_events(ST(0), c) & NET_EV_ERR);
+	CHECK_EQ(tcp_recv(ST(0), c, b, sizeof(b)), -ECONNREFUSED);
+	CHECK_EQ(port_table(net_port_alloc(ST(0)), PORT_TCP, PORT_INET)->in_use,
+		 0);
+	tcp_close(ST(0), c);
+	teardown();
+}
+
+TEST(test_tcp_active_close_via_fin_wait_time_wait_passive_via_last_ack)
+{
+	struct tcp_sock *c, *s;
+	char b[4];
+
+	setup(0, 0, 0);
+	open_pair(&c, &s);
+	tcp_close(ST(1), lsn);
+	CHECK_EQ(tcp_shutdown(ST(0), c, NET_SHUT_WR), 0);
+	CHECK_EQ(c->state, TCP_FIN_WAIT_1);
+	CHECK_EQ(tcp_send(ST(0), c, "x", 1), -EPIPE);
+	sim_run(&sim, 20);
+	CHECK_EQ(c->state, TCP_FIN_WAIT_2);
+	CHECK_EQ(s->state, TCP_CLOSE_WAIT);
+	CHECK_EQ(tcp_recv(ST(1), s, b, sizeof(b)), 0);
+	CHECK_EQ(tcp_send(ST(1), s, "bye", 3), 3);
+	CHECK_EQ(tcp_shutdown(ST(1), s, NET_SHUT_WR), 0);
+	CHECK_EQ(s->state, TCP_LAST_ACK);
+	sim_run(&sim, 20);
+	CHECK_EQ(c->state, TCP_TIME_WAIT);
+	CHECK_EQ(s->state, TCP_CLOSED);
+	CHECK_EQ(tcp_recv(ST(0), c, b, sizeof(b)), 3);
+	CHECK_EQ(tcp_recv(ST(0), c, b, sizeof(b)), 0);
+	tcp_close(ST(1), s);
+	tcp_close(ST(0), c);		/* an orphan in TIME_WAIT */
+	CHECK_EQ(ST(0)->tcp.allocated, 1);
+	sim_run(&sim, TCP_TIMEWAIT_LEN - 100);
+	CHECK_EQ(ST(0)->tcp.allocated, 1);
+	sim_run(&sim, 200);
+	CHECK_EQ(ST(0)->tcp.allocated, 0);	/* freed after 60 s */
+	CHECK_EQ(ST(0)->mib.tcp.EstabResets, 0);
+	teardown();
+}
+
+TEST(test_tcp_simultaneous_close_passes_closing_on_both_sides)
+{
+	struct tcp_sock *c, *s;
+
+	setup(0, 0, 0);
+	open_pair(&c, &s);
+	tcp_close(ST(1), lsn);
+	CHECK_EQ(tcp_shutdown(ST(0), c, NET_SHUT_WR), 0);
+	CHECK_EQ(tcp_shutdown(ST(1), s, NET_SHUT_WR), 0);
+	sim_run(&sim, 1);
+	sim_run(&sim, 1);
+	sim_run(&sim, 1);
+	CHECK_EQ(c->state, TCP_CLOSING);
+	CHECK_EQ(s->state, TCP_CLOSING);
+	sim_run(&sim, 20);
+	CHECK_EQ(c->state, TCP_TIME_WAIT);
+	CHECK_EQ(s->state, TCP_TIME_WAIT);
+	sim_run(&sim, TCP_TIMEWAIT_LEN + 10);
+	CHECK_EQ(c->state, TCP_CLOSED);
+	CHECK_EQ(s->state, TCP_CLOSED);
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	teardown();
+}
+
+TEST(test_tcp_close_with_unread_data_sends_rst)
+{
+	struct tcp_sock *c, *s;
+	char b[8];
+
+	setup(0, 0, 0);
+	open_pair(&c, &s);
+	tcp_close(ST(1), lsn);
+	CHECK_EQ(tcp_send(ST(1), s, "unread", 6), 6);
+	sim_run(&sim, 20);
+	uint64_t rsts = ST(0)->mib.tcp.OutRsts;
+	tcp_close(ST(0), c);
+	CHECK_EQ(ST(0)->mib.tcp.OutRsts, rsts + 1);
+	CHECK_EQ(ST(0)->tcp.allocated, 0);
+	sim_run(&sim, 20);
+	CHECK_EQ(s->state, TCP_CLOSED);
+	CHECK_EQ(tcp_recv(ST(1), s, b, sizeof(b)), -ECONNRESET);
+	CHECK_EQ(ST(1)->mib.tcp.EstabResets, 1);
+	tcp_close(ST(1), s);
+	teardown();
+}
+
+TEST(test_tcp_orphan_keeps_delivering_queued_data_after_close)
+{
+	enum { N = 60000 };
+	static uint8_t buf[N];
+	struct tcp_sock *c, *s;
+	uint32_t got = 0;
+	int r = 0;
+
+	setup(1, 0, 0);
+	open_pair(&c, &s);
+	tcp_close(ST(1), lsn);
+	for (uint32_t i = 0; i < N; i++)
+		buf[i] = pattern(i);
+	CHECK_EQ(tcp_send(ST(0), c, buf, N), N);
+	tcp_close(ST(0), c);		/* before most of it left */
+	memset(buf, 0, sizeof(buf));
+	for (int ms = 0; ms < 60000; ms++) {
+		while ((r = tcp_recv(ST(1), s, buf + got, N - got)) > 0)
+			got += (uint32_t)r;
+		if (r == 0)
+			break;
+		sim_run(&sim, 1);
+	}
+	CHECK_EQ(got, N);
+	CHECK_EQ(r, 0);
+	for (uint32_t i = 0; i < N; i++)
+		if (buf[i] != pattern(i)) {
+			CHECK_EQ(i, N);
+			break;
+		}
+	tcp_close(ST(1), s);
+	sim_run(&sim, 2 * TCP_TIMEWAIT_LEN);
+	teardown();
+}
+
+TEST(test_tcp_listener_port_released_with_last_child)
+{
+	struct tcp_sock *c, *s;
+	struct port_table *t = port_table(net_port_alloc(ST(1)), PORT_TCP,
+					  PORT_INET);
+
+	setup(0, 0, 0);
+	t = port_table(net_port_alloc(ST(1)), PORT_TCP, PORT_INET);
+	open_pair(&c, &s);
+	CHECK_EQ(port_refs(t, PORT), 2);
+	tcp_close(ST(1), lsn);
+	CHECK_EQ(port_refs(t, PORT), 1);	/* the child holds it */
+	tcp_close(ST(1), s);		/* server closes first: TIME_WAIT */
+	sim_run(&sim, 20);
+	tcp_close(ST(0), c);
+	sim_run(&sim, 20);
+	CHECK_EQ(port_refs(t, PORT), 1);	/* TIME_WAIT */
+	sim_run(&sim, TCP_TIMEWAIT_LEN);
+	CHECK_EQ(port_refs(t, PORT), 0);
+	teardown();
+}
+
+/* Hand node 0 a forged segment from node 1's connection. */
+static void inject(struct tcp_sock *c, uint32_t seq, uint8_t flags)
+{
+	uint8_t ip[IP_HLEN] = { 0x45 };
+	uint8_t h[TCP_HLEN] = { 0 };
+
+	put_be32(ip + 12, c->sk.raddr);
+	put_be32(ip + 16, c->sk.laddr);
+	put_be16(h, c->sk.rport);
+	put_be16(h + 2, c->sk.lport);
+	put_be32(h + 4, seq);
+	put_be32(h + 8, c->snd_nxt);
+	h[12] = 5 << 4;
+	h[13] = flags;
+	put_be16(h + 14, 1000);
+	put_be16(h + 16, inet_fold(inet_sum(h, TCP_HLEN,
+		inet_pseudo_sum(c->sk.raddr, c->sk.laddr, IPPROTO_TCP_,
+				TCP_HLEN))));
+	tcp_input(ST(0), sim.node[0].nif, ip, h, TCP_HLEN);
+}
+
+TEST(test_tcp_in_window_rst_not_at_rcv_nxt_draws_challenge_ack)
+{
+	struct tcp_sock *c, *s;
+	char b[4];
+
+	setup(0, 0, 0);
+	open_pair(&c, &s);
+	tcp_close(ST(1), lsn);
+	uint64_t out = ST(0)->mib.tcp.OutSegs;
+	inject(c, c->rcv_nxt + 100, TCP_RST);
+	CHECK_EQ(c->state, TCP_ESTABLISHED);
+	CHECK_EQ(ST(0)->mib.tcp.OutSegs, out + 1);	/* challenge ACK */
+	inject(c, c->rcv_nxt + 100, TCP_SYN);
+	CHECK_EQ(c->state, TCP_ESTABLISHED);
+	CHECK_EQ(ST(0)->mib.tcp.OutSegs, out + 2);
+	inject(c, c->rcv_nxt, TCP_RST);
+	CHECK_EQ(c->state, TCP_CLOSED);
+	CHECK_EQ(tcp_recv(ST(0), c, b, sizeof(b)), -ECONNRESET);
+	CHECK_EQ(tcp_send(ST(0), c, b, 1), -EPIPE);
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	sim_run(&sim, 1000);
+	teardown();
+}
+
+TEST(test_tcp_corrupted_segment_counts_csum_error)
+{
+	struct tcp_sock *c, *s;
+
+	setup(0, 0, 0);
+	open_pair(&c, &s);
+	tcp_close(ST(1), lsn);
+	uint8_t ip[IP_HLEN] = { 0x45 };
+	uint8_t h[TCP_HLEN] = { 0 };
+
+	put_be32(ip + 12, ADDR(1));
+	put_be32(ip + 16, ADDR(0));
+	h[12] = 5 << 4;
+	h[16] = 0x12;
+	tcp_input(ST(0), sim.node[0].nif, ip, h, TCP_HLEN);
+	CHECK_EQ(ST(0)->mib.tcp.InCsumErrors, 1);
+	CHECK_EQ(ST(0)->mib.tcp.InErrs, 1);
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	sim_run(&sim, 2 * TCP_TIMEWAIT_LEN);
+	teardown();
+}
+
+int main(void)
+{
+	RUN(test_tcp_handshake_negotiates_options_and_moves_data_both_ways);
+	RUN(test_tcp_megabyte_intact_over_lossy_reordering_duplicating_link);
+	RUN(test_tcp_connect_to_closed_port_is_reset_with_econnrefused);
+	RUN(test_tcp_active_close_via_fin_wait_time_wait_passive_via_last_ack);
+	RUN(test_tcp_simultaneous_close_passes_closing_on_both_sides);
+	RUN(test_tcp_close_with_unread_data_sends_rst);
+	RUN(test_tcp_orphan_keeps_delivering_queued_data_after_close);
+	RUN(test_tcp_listener_port_released_with_last_child);
+	RUN(test_tcp_in_window_rst_not_at_rcv_nxt_draws_challenge_ack);
+	RUN(test_tcp_corrupted_segment_counts_csum_error);
+	TEST_EXIT();
+}
