@@ -22,6 +22,15 @@
  * the lock and wakes sleepers, who see it gone and fail with EBADF; the
  * last reference frees the struct socket. The descriptor table and the
  * counts are guarded by masking interrupts (one CPU; never held long).
+ *
+ * Streams. A SOCK_STREAM socket's net_sock is the head of a struct
+ * tcp_sock (net/tcp.h) and every operation goes through tcp_*() with
+ * the same try-note-sleep loop: accept waits for the listener's queue,
+ * connect for SYN_SENT to end, send for ring space (a blocking send
+ * queues everything, chunk by chunk), recv for data, FIN or reset.
+ * close() calls tcp_close(): the connection becomes the stack's orphan
+ * at once. The net-poll thread is kicked after each call that may have
+ * sent or armed a timer, so it recomputes its deadline.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +43,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -45,17 +55,18 @@
 #include "net/netif.h"
 #include "net/sock.h"
 #include "net/stack.h"
+#include "net/tcp.h"
 #include "net/udp.h"
 
 #define IFNAMSIZ 16
 
 struct socket {
 	int refs;			/* interrupts masked */
-	int type, protocol;		/* SOCK_DGRAM, IPPROTO_UDP/ICMP */
+	int type, protocol;		/* SOCK_DGRAM/STREAM, IPPROTO_* */
 	struct net_sock *sk;		/* stack lock; NULL once closed */
 	bool nonblock;			/* O_NONBLOCK */
 	uint64_t rcvtimeo_us;		/* SO_RCVTIMEO; 0: none */
-	uint64_t sndtimeo_us;		/* SO_SNDTIMEO (kept; UDP never waits) */
+	uint64_t sndtimeo_us;		/* SO_SNDTIMEO (UDP never waits) */
 	volatile unsigned long events;	/* moved by socket_wake() */
 	struct wait_queue wq;
 };
@@ -105,6 +116,75 @@ static void sock_put(struct socket *so)
 	arch_irq_restore(flags);
 	if (last)
 		free(so);
+}
+
+static bool sock_stream(const struct socket *so)
+{
+	return so->type == SOCK_STREAM;
+}
+
+/* A new socket's descriptor (SOCKET_FD_BASE + slot) or -EMFILE. */
+static int fd_install(struct socket *so)
+{
+	int idx = -1;
+	unsigned long irq = arch_irq_save();
+
+	for (int i = 0; i < SOCKET_FD_MAX && idx < 0; i++)
+		if (!fd_table[i])
+			idx = i;
+	if (idx >= 0)
+		fd_table[idx] = so;
+	arch_irq_restore(irq);
+	return idx < 0 ? -EMFILE : SOCKET_FD_BASE + idx;
+}
+
+/* Empty the slot if it still holds so (it may have been closed, and even
+ * reused, by another thread). True if it did. */
+static bool fd_release_if(int fd, struct socket *so)
+{
+	unsigned idx = (unsigned)fd - SOCKET_FD_BASE;
+	bool held;
+
+	unsigned long irq = arch_irq_save();
+	held = idx < SOCKET_FD_MAX && fd_table[idx] == so;
+	if (held)
+		fd_table[idx] = NULL;
+	arch_irq_restore(irq);
+	return held;
+}
+
+static bool fd_holds(int fd, struct socket *so)
+{
+	unsigned idx = (unsigned)fd - SOCKET_FD_BASE;
+
+	unsigned long irq = arch_irq_save();
+	bool held = idx < SOCKET_FD_MAX && fd_table[idx] == so;
+	arch_irq_restore(irq);
+	return held;
+}
+
+static struct socket *sock_alloc(int type, int protocol, bool nonblock)
+{
+	struct socket *so = calloc(1, sizeof(*so));
+
+	if (!so)
+		return NULL;
+	so->refs = 1;
+	so->type = type;
+	so->protocol = protocol;
+	so->nonblock = nonblock;
+	wait_queue_init(&so->wq);
+	return so;
+}
+
+/* Close the stack's half; stack lock held. */
+static void sk_close(struct net_stack *s, struct socket *so)
+{
+	if (sock_stream(so))
+		tcp_close(s, tcp_sk(so->sk));
+	else
+		net_sock_close(s, so->sk);
+	so->sk = NULL;
 }
 
 /* The stack, locked, with its clock brought up to date. */
@@ -220,44 +300,38 @@ int socket(int domain, int type, int protocol)
 		protocol = IPPROTO_UDP;
 	} else if (type == SOCK_DGRAM && protocol == IPPROTO_ICMP) {
 		kind = NET_SOCK_PING;
+	} else if (type == SOCK_STREAM &&
+		   (protocol == 0 || protocol == IPPROTO_TCP)) {
+		kind = NET_SOCK_TCP;
+		protocol = IPPROTO_TCP;
 	} else {
-		/* SOCK_STREAM waits for TCP; raw sockets are not offered. */
-		return (int)ret(-EPROTONOSUPPORT);
+		return (int)ret(-EPROTONOSUPPORT);	/* no raw sockets */
 	}
 
-	struct socket *so = calloc(1, sizeof(*so));
+	struct socket *so = sock_alloc(type, protocol, flags & SOCK_NONBLOCK);
 	if (!so)
 		return (int)ret(-ENOMEM);
-	so->refs = 1;
-	so->type = type;
-	so->protocol = protocol;
-	so->nonblock = flags & SOCK_NONBLOCK;
-	wait_queue_init(&so->wq);
 
 	struct net_stack *s = stack_lock();
-	so->sk = net_sock_create(s, kind, so);
+	if (kind == NET_SOCK_TCP) {
+		struct tcp_sock *tp = tcp_sock_create(s, so);
+		so->sk = tp ? &tp->sk : NULL;
+	} else {
+		so->sk = net_sock_create(s, kind, so);
+	}
 	net_glue_unlock();
 	if (!so->sk) {
 		free(so);
 		return (int)ret(-ENOMEM);
 	}
 
-	int idx = -1;
-	unsigned long irq = arch_irq_save();
-	for (int i = 0; i < SOCKET_FD_MAX && idx < 0; i++)
-		if (!fd_table[i])
-			idx = i;
-	if (idx >= 0)
-		fd_table[idx] = so;
-	arch_irq_restore(irq);
-	if (idx < 0) {
-		stack_lock();
-		net_sock_close(net_glue_stack(), so->sk);
+	int fd = fd_install(so);
+	if (fd < 0) {
+		sk_close(stack_lock(), so);
 		net_glue_unlock();
 		free(so);
-		return (int)ret(-EMFILE);
 	}
-	return SOCKET_FD_BASE + idx;
+	return (int)ret(fd);
 }
 
 int bind(int fd, const struct sockaddr *sa, socklen_t len)
@@ -275,11 +349,52 @@ int bind(int fd, const struct sockaddr *sa, socklen_t len)
 		err = -EAFNOSUPPORT;
 	if (!err) {
 		struct net_stack *s = stack_lock();
-		err = so->sk ? net_sock_bind(s, so->sk, addr, port) : -EBADF;
+		if (!so->sk)
+			err = -EBADF;
+		else if (sock_stream(so))
+			err = tcp_bind(s, tcp_sk(so->sk), addr, port);
+		else
+			err = net_sock_bind(s, so->sk, addr, port);
 		net_glue_unlock();
 	}
 	sock_put(so);
 	return (int)ret(err);
+}
+
+/* SYN_SENT is over: 0 when synchronised, else the failure. */
+static int connect_op(struct net_stack *s, struct socket *so, void *arg)
+{
+	struct tcp_sock *tp = tcp_sk(so->sk);
+
+	(void)s;
+	(void)arg;
+	if (tp->state == TCP_SYN_SENT)
+		return -EAGAIN;
+	if (tp->sk.so_error)
+		return net_sock_take_error(&tp->sk);
+	if (tp->state == TCP_CLOSED)
+		return -ECONNABORTED;	/* failed, error already taken */
+	return 0;
+}
+
+static int stream_connect(struct socket *so, const struct sockaddr *sa,
+			  socklen_t len)
+{
+	uint32_t addr;
+	uint16_t port;
+	int err = addr_in(sa, len, false, &addr, &port);
+
+	if (err)
+		return err;
+	struct net_stack *s = stack_lock();
+	err = so->sk ? tcp_connect(s, tcp_sk(so->sk), addr, port) : -EBADF;
+	net_glue_unlock();
+	net_glue_kick();		/* the SYN's retransmission timer */
+	if (err != -EINPROGRESS || so->nonblock)
+		return err;
+	err = sock_call(so, connect_op, NULL, true, so->sndtimeo_us);
+	/* SO_SNDTIMEO passed: still connecting, as Linux says. */
+	return err == -EAGAIN ? -EINPROGRESS : err;
 }
 
 int connect(int fd, const struct sockaddr *sa, socklen_t len)
@@ -292,6 +407,11 @@ int connect(int fd, const struct sockaddr *sa, socklen_t len)
 
 	if (!so)
 		return (int)ret(err);
+	if (sock_stream(so)) {
+		err = stream_connect(so, sa, len);
+		sock_put(so);
+		return (int)ret(err);
+	}
 	if (len < sizeof(sa_family_t))
 		err = -EINVAL;
 	else if (!sa)
@@ -321,22 +441,123 @@ int listen(int fd, int backlog)
 
 	if (!so)
 		return (int)ret(err);
+	if (!sock_stream(so)) {
+		err = -EOPNOTSUPP;	/* datagram sockets do not listen */
+	} else {
+		struct net_stack *s = stack_lock();
+		err = so->sk ? tcp_listen(s, tcp_sk(so->sk), backlog) : -EBADF;
+		net_glue_unlock();
+	}
 	sock_put(so);
-	return (int)ret(-EOPNOTSUPP);	/* datagram sockets do not listen */
+	return (int)ret(err);
+}
+
+struct accept_args {
+	struct socket *child;		/* the new socket, its user */
+	uint32_t raddr;
+	uint16_t rport;
+};
+
+static int accept_op(struct net_stack *s, struct socket *so, void *arg)
+{
+	struct accept_args *a = arg;
+	int err;
+	struct tcp_sock *c = tcp_accept(s, tcp_sk(so->sk), a->child, &err);
+
+	if (!c)
+		return err;
+	a->child->sk = &c->sk;
+	a->raddr = c->sk.raddr;
+	a->rport = c->sk.rport;
+	return 0;
 }
 
 int accept(int fd, struct sockaddr *sa, socklen_t *len)
 {
 	int err;
 	struct socket *so = sock_get(fd, &err);
+	struct accept_args a = { 0 };
 
 	if (!so)
 		return (int)ret(err);
+	if (!sock_stream(so)) {
+		sock_put(so);
+		return (int)ret(-EOPNOTSUPP);
+	}
+	/* The child's kernel half and its descriptor exist before it is
+	 * taken off the queue: the stack never holds a connection without a
+	 * user to wake, and with the table full (EMFILE) the connection
+	 * stays queued for a later accept, as on Linux. Until then the slot
+	 * holds a socket without a net_sock, which answers EBADF. This call
+	 * holds a reference of its own: another thread may close that
+	 * descriptor number before accept returns it. */
+	a.child = sock_alloc(SOCK_STREAM, IPPROTO_TCP, false);
+	if (a.child)
+		a.child->refs = 2;	/* before anyone else can see it */
+	int nfd = a.child ? fd_install(a.child) : -ENOMEM;
+	if (nfd < 0) {
+		free(a.child);
+		sock_put(so);
+		return (int)ret(nfd);
+	}
+	err = sock_call(so, accept_op, &a, !so->nonblock, so->rcvtimeo_us);
 	sock_put(so);
-	return (int)ret(-EOPNOTSUPP);
+	if (err < 0) {
+		if (fd_release_if(nfd, a.child))
+			sock_put(a.child);	/* the descriptor's reference */
+		sock_put(a.child);
+		return (int)ret(err);
+	}
+	if (!fd_holds(nfd, a.child)) {
+		/* Closed under us: the connection has no user any more. */
+		struct net_stack *s = stack_lock();
+		if (a.child->sk)
+			sk_close(s, a.child);
+		net_glue_unlock();
+		sock_put(a.child);
+		return (int)ret(-EBADF);
+	}
+	sock_put(a.child);
+	addr_out(sa, len, a.raddr, a.rport);
+	return nfd;
 }
 
 /* --- sending ---------------------------------------------------------------------- */
+
+struct send_args {
+	const uint8_t *buf;
+	size_t len;
+};
+
+static int stream_send_op(struct net_stack *s, struct socket *so, void *arg)
+{
+	struct send_args *a = arg;
+
+	return tcp_send(s, tcp_sk(so->sk), a->buf, a->len);
+}
+
+/* Queue all of buf, waiting for room while the socket blocks; a short
+ * count only when a timeout or an error comes after some bytes went
+ * (the error then shows again at the next call). */
+static ssize_t stream_send(struct socket *so, const void *buf, size_t len,
+			   int flags)
+{
+	bool block = !so->nonblock && !(flags & MSG_DONTWAIT);
+	size_t done = 0;
+
+	if (len > (size_t)__INT_MAX__)
+		len = (size_t)__INT_MAX__;
+	do {
+		struct send_args a = { (const uint8_t *)buf + done, len - done };
+		int r = sock_call(so, stream_send_op, &a, block,
+				  so->sndtimeo_us);
+		if (r < 0)
+			return done ? (ssize_t)done : r;
+		done += (size_t)r;
+		net_glue_kick();	/* timers the segments armed */
+	} while (done < len);
+	return (ssize_t)done;
+}
 
 static ssize_t do_send(int fd, const void *buf, size_t len, int flags,
 		       const struct sockaddr *sa, socklen_t salen)
@@ -348,6 +569,13 @@ static ssize_t do_send(int fd, const void *buf, size_t len, int flags,
 
 	if (!so)
 		return err;
+	if (sock_stream(so)) {
+		/* A destination is ignored on a stream, as Linux does. */
+		ssize_t r = flags & MSG_OOB ? -EOPNOTSUPP :
+			    stream_send(so, buf, len, flags);
+		sock_put(so);
+		return r;
+	}
 	if (flags & MSG_OOB)
 		err = -EOPNOTSUPP;
 	else if (sa)
@@ -431,7 +659,36 @@ static int recv_op(struct net_stack *s, struct socket *so, void *arg)
 	struct recv_args *a = arg;
 
 	a->recvttl = so->sk->flags & NET_SOCK_F_RECVTTL;
+	if (sock_stream(so))
+		return tcp_recv(s, tcp_sk(so->sk), a->buf, a->len);
 	return net_sock_recv(s, so->sk, a->buf, a->len, a->flags, &a->info);
+}
+
+/* Bytes from a stream: what is there (at least one byte, or 0 at end
+ * of stream), or with MSG_WAITALL until len, end of stream, an error
+ * or a timeout. */
+static ssize_t stream_recv(struct socket *so, void *buf, size_t len,
+			   int flags, struct recv_args *a)
+{
+	bool block = !so->nonblock && !(flags & MSG_DONTWAIT);
+	size_t done = 0;
+
+	if (flags & MSG_PEEK)
+		return -EOPNOTSUPP;
+	if (len > (size_t)__INT_MAX__)
+		len = (size_t)__INT_MAX__;
+	do {
+		a->buf = (uint8_t *)buf + done;
+		a->len = len - done;
+		int r = sock_call(so, recv_op, a, block, so->rcvtimeo_us);
+		if (r < 0)
+			return done ? (ssize_t)done : r;
+		if (r == 0)
+			break;
+		done += (size_t)r;
+		net_glue_kick();	/* a window update may have gone */
+	} while ((flags & MSG_WAITALL) && done < len);
+	return (ssize_t)done;
 }
 
 /* One datagram into buf; its whole length (>= what was copied) or a
@@ -444,9 +701,16 @@ static ssize_t do_recv(int fd, void *buf, size_t len, int flags,
 
 	if (!so)
 		return err;
+	memset(&a->info, 0, sizeof(a->info));
+	a->recvttl = false;
 	if (flags & MSG_OOB) {
 		sock_put(so);
 		return -EOPNOTSUPP;
+	}
+	if (sock_stream(so)) {
+		ssize_t n = stream_recv(so, buf, len, flags, a);
+		sock_put(so);
+		return n;
 	}
 	a->buf = buf;
 	a->len = len;
@@ -545,6 +809,16 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 
 /* --- names, options, shutdown ----------------------------------------------------- */
 
+/* getpeername on a stream: a peer once SYN_SENT is over and until the
+ * connection is gone (Linux's inet_getname). Stack lock held. */
+static bool stream_has_peer(const struct socket *so)
+{
+	const struct tcp_sock *tp = tcp_sk(so->sk);
+
+	return tp->sk.rport && tp->state != TCP_CLOSED &&
+	       tp->state != TCP_LISTEN && tp->state != TCP_SYN_SENT;
+}
+
 static int sock_name(int fd, struct sockaddr *sa, socklen_t *len, bool peer)
 {
 	int err;
@@ -561,7 +835,8 @@ static int sock_name(int fd, struct sockaddr *sa, socklen_t *len, bool peer)
 		if (!so->sk) {
 			err = -EBADF;
 		} else if (peer) {
-			if (!so->sk->connected)
+			if (sock_stream(so) ? !stream_has_peer(so) :
+					      !so->sk->connected)
 				err = -ENOTCONN;
 			addr = so->sk->raddr;
 			port = so->sk->rport;
@@ -645,6 +920,25 @@ static int set_opt(struct socket *so, int level, int name, const void *val,
 			so->sndtimeo_us = us;
 		return 0;
 	}
+	if (level == IPPROTO_TCP && name == TCP_NODELAY) {
+		int v;
+		if (len < sizeof(int))
+			return -EINVAL;
+		memcpy(&v, val, sizeof(v));
+		stack_lock();
+		if (!so->sk)
+			err = -EBADF;
+		else if (!sock_stream(so))
+			err = -EOPNOTSUPP;
+		else {
+			tcp_set_nodelay(tcp_sk(so->sk), v != 0);
+			err = 0;
+		}
+		net_glue_unlock();
+		if (!err && v)
+			net_glue_kick();	/* what Nagle held may go */
+		return err;
+	}
 	if (level == SOL_SOCKET && name == SO_BINDTODEVICE) {
 		char ifname[IFNAMSIZ] = "";
 		size_t n = len < IFNAMSIZ - 1 ? len : IFNAMSIZ - 1;
@@ -721,6 +1015,9 @@ static int get_opt(struct socket *so, int level, int name, void *val,
 		err = -EBADF;
 	else if (opt >= 0)
 		err = net_sock_getopt(s, so->sk, opt, &v);
+	else if (level == IPPROTO_TCP && name == TCP_NODELAY &&
+		 sock_stream(so))
+		v = (tcp_sk(so->sk)->flags & TF_NODELAY) != 0;
 	else if (level != SOL_SOCKET)
 		err = -ENOPROTOOPT;
 	else if (name == SO_ERROR)
@@ -732,7 +1029,7 @@ static int get_opt(struct socket *so, int level, int name, void *val,
 	else if (name == SO_DOMAIN)
 		v = AF_INET;
 	else if (name == SO_ACCEPTCONN)
-		v = 0;
+		v = sock_stream(so) && tcp_sk(so->sk)->state == TCP_LISTEN;
 	else
 		err = -ENOPROTOOPT;
 	net_glue_unlock();
@@ -771,8 +1068,14 @@ int shutdown(int fd, int how)
 		/* Readers blocked on the socket wake (notified) and read
 		 * end of stream. */
 		struct net_stack *s = stack_lock();
-		err = so->sk ? net_sock_shutdown(s, so->sk, dirs[how]) : -EBADF;
+		if (!so->sk)
+			err = -EBADF;
+		else if (sock_stream(so))
+			err = tcp_shutdown(s, tcp_sk(so->sk), dirs[how]);
+		else
+			err = net_sock_shutdown(s, so->sk, dirs[how]);
 		net_glue_unlock();
+		net_glue_kick();	/* a FIN may be queued */
 	}
 	sock_put(so);
 	return (int)ret(err);
@@ -795,7 +1098,9 @@ static short poll_one(struct net_stack *s, const struct pollfd *p)
 		struct socket *so = idx < SOCKET_FD_MAX ? fd_table[idx] : NULL;
 		if (!so || !so->sk)
 			return POLLNVAL;
-		ev = net_sock_poll(s, so->sk);	/* NET_EV_* are POLL* */
+		/* NET_EV_* are POLL* */
+		ev = sock_stream(so) ? tcp_poll_events(s, tcp_sk(so->sk)) :
+				       net_sock_poll(s, so->sk);
 	}
 	if (ev & POLLIN)
 		ev |= POLLRDNORM;
@@ -868,9 +1173,9 @@ int socket_fd_close(int fd)
 
 	struct net_stack *s = stack_lock();
 	if (so->sk)
-		net_sock_close(s, so->sk);
-	so->sk = NULL;
+		sk_close(s, so);
 	net_glue_unlock();
+	net_glue_kick();	/* an orphan's FIN and timers */
 	socket_wake(so);	/* sleepers on it fail with EBADF */
 	sock_put(so);
 	return 0;

@@ -31,10 +31,17 @@ esac
 
 [ -n "${APPEND:-}" ] && set -- "$@" -append "$APPEND"
 
-# Host side of the forwards: 127.0.0.1 only.
-fwd="hostfwd=tcp:127.0.0.1:${KITE_PORT_BASE:-5500}-:7"
-fwd="$fwd,hostfwd=tcp:127.0.0.1:8080-:80"
-fwd="$fwd,hostfwd=tcp:127.0.0.1:5201-:5201"
+# Host side of the forwards: 127.0.0.1 only. Interactive runs use the
+# documented ports; a test run sets KITE_PORT_BASE so that concurrent
+# runs never fight over a port: base -> 7, base+1 -> 80, base+2 -> 5201.
+if [ -n "${KITE_PORT_BASE:-}" ]; then
+	p_echo=$KITE_PORT_BASE p_http=$((KITE_PORT_BASE + 1)) p_iperf=$((KITE_PORT_BASE + 2))
+else
+	p_echo=5500 p_http=8080 p_iperf=5201
+fi
+fwd="hostfwd=tcp:127.0.0.1:$p_echo-:7"
+fwd="$fwd,hostfwd=tcp:127.0.0.1:$p_http-:80"
+fwd="$fwd,hostfwd=tcp:127.0.0.1:$p_iperf-:5201"
 user="user,restrict=on,$fwd"
 
 case $nic in

@@ -12,10 +12,22 @@
  * SOCK_DGRAM with IPPROTO_ICMP (ping sockets, as on Linux: send an ICMP
  * echo request, read echo replies, ICMP header included; with
  * IP_RECVTTL set, recvmsg() passes each reply's TTL as an IP_TTL
- * control message). SOCK_STREAM answers EPROTONOSUPPORT until TCP
- * exists. Blocking calls honour O_NONBLOCK, MSG_DONTWAIT and
- * SO_RCVTIMEO; close() from another thread wakes a blocked call, which
- * then fails with EBADF.
+ * control message). SOCK_STREAM (protocol 0 or IPPROTO_TCP) is TCP:
+ * listen/accept (the peer's address filled in), connect (blocking: 0 or
+ * the failure, ECONNREFUSED, ETIMEDOUT; non-blocking: EINPROGRESS, then
+ * POLLOUT with the outcome in SO_ERROR), send (a blocking send waits for
+ * room until everything is queued; it returns a short count only when
+ * interrupted by a timeout or an error after some bytes went; EPIPE
+ * after shutdown or reset, never a signal), recv (0 at end of stream,
+ * ECONNRESET; MSG_WAITALL; MSG_PEEK is not offered on streams),
+ * shutdown, and close(), which hands the connection to the stack to
+ * finish (FIN, TIME_WAIT) while the descriptor is gone at once; unread
+ * data makes close() reset instead, as on Linux. TCP_NODELAY is in
+ * <netinet/tcp.h>; SO_REUSEADDR is honoured by bind. Blocking calls
+ * honour O_NONBLOCK, MSG_DONTWAIT, SO_RCVTIMEO (receive, accept) and
+ * SO_SNDTIMEO (send, connect: EINPROGRESS when it passes, as Linux);
+ * close() from another thread wakes a blocked call, which then fails
+ * with EBADF.
  */
 #ifndef _SYS_SOCKET_H
 #define _SYS_SOCKET_H
