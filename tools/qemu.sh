@@ -33,15 +33,20 @@ esac
 
 # Host side of the forwards: 127.0.0.1 only. Interactive runs use the
 # documented ports; a test run sets KITE_PORT_BASE so that concurrent
-# runs never fight over a port: base -> 7, base+1 -> 80, base+2 -> 5201.
+# runs never fight over a port: base -> 7, base+1 -> 80, base+2 -> 5201,
+# base+3 -> 9 (discard), base+4 -> 19 (chargen); interactively 5500 -> 7,
+# 8080 -> 80, 5201 -> 5201, 5509 -> 9, 5519 -> 19.
 if [ -n "${KITE_PORT_BASE:-}" ]; then
 	p_echo=$KITE_PORT_BASE p_http=$((KITE_PORT_BASE + 1)) p_iperf=$((KITE_PORT_BASE + 2))
+	p_discard=$((KITE_PORT_BASE + 3)) p_chargen=$((KITE_PORT_BASE + 4))
 else
-	p_echo=5500 p_http=8080 p_iperf=5201
+	p_echo=5500 p_http=8080 p_iperf=5201 p_discard=5509 p_chargen=5519
 fi
 fwd="hostfwd=tcp:127.0.0.1:$p_echo-:7"
 fwd="$fwd,hostfwd=tcp:127.0.0.1:$p_http-:80"
 fwd="$fwd,hostfwd=tcp:127.0.0.1:$p_iperf-:5201"
+fwd="$fwd,hostfwd=tcp:127.0.0.1:$p_discard-:9"
+fwd="$fwd,hostfwd=tcp:127.0.0.1:$p_chargen-:19"
 user="user,restrict=on,$fwd"
 
 case $nic in
