@@ -137,8 +137,18 @@ UNIT_test_timerwheel := net/timerwheel.c
 UNIT_test_stack := $(filter-out net/netdev.c,$(wildcard net/*.c)) \
 	tests/net/sim.c tests/net/port_host.c
 UNIT_test_tcp := $(UNIT_test_stack)
+UNIT_test_sysctl := $(UNIT_test_stack)
+UNIT_test_tcp_foreach := $(UNIT_test_stack)
+# TCP's close lifecycle over the simulated link (tests/sim/).
+UNIT_test_tcp_close := $(UNIT_test_tcp)
+UNIT_test_tcp_orphan := $(UNIT_test_tcp)
+UNIT_test_tcp_timewait := $(UNIT_test_tcp)
+UNIT_test_tcp_ports := $(UNIT_test_tcp)
+UNIT_test_tcp_listen := $(UNIT_test_tcp)
+UNIT_test_tcp_keepalive := $(UNIT_test_tcp)
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
-	$(patsubst tests/net/%.c,%,$(wildcard tests/net/test_*.c))
+	$(patsubst tests/net/%.c,%,$(wildcard tests/net/test_*.c)) \
+	$(patsubst tests/sim/%.c,%,$(wildcard tests/sim/test_*.c))
 
 $(HOST)/%: tests/unit/%.c tests/unit/test.h FORCE
 	@mkdir -p $(HOST)
@@ -146,6 +156,11 @@ $(HOST)/%: tests/unit/%.c tests/unit/test.h FORCE
 
 # Stack tests: each links the net/ files it names (UNIT_ lines above).
 $(HOST)/%: tests/net/%.c tests/unit/test.h FORCE
+	@mkdir -p $(HOST)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(UNIT_$*) -o $@
+
+# Close-lifecycle simulations: the whole stack, as the stack tests.
+$(HOST)/%: tests/sim/%.c tests/sim/tcp_harness.h tests/unit/test.h FORCE
 	@mkdir -p $(HOST)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(UNIT_$*) -o $@
 

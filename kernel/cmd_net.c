@@ -417,9 +417,11 @@ static void show_net_snmp(struct seqbuf *sb)
 		"MemErrors",
 	};
 	struct net_mib m;
+	unsigned estab;
 
 	net_glue_lock();
 	m = net_glue_stack()->mib;
+	estab = net_glue_stack()->tcp.estab;
 	net_glue_unlock();
 
 	/* Forwarding 2: not a router (RFC 1213 ipForwarding). */
@@ -444,10 +446,10 @@ static void show_net_snmp(struct seqbuf *sb)
 		m.icmp.OutAddrMaskReps,
 	};
 	/* RtoAlgorithm 1 (other), RtoMin/RtoMax in ms, MaxConn -1 (dynamic)
-	 * as Linux prints them; no TCP yet, so no connections. */
+	 * as Linux prints them; CurrEstab is a gauge, not a MIB counter. */
 	const int64_t tcp_v[] = {
 		1, 200, 120000, -1, m.tcp.ActiveOpens,
-		m.tcp.PassiveOpens, m.tcp.AttemptFails, m.tcp.EstabResets, 0,
+		m.tcp.PassiveOpens, m.tcp.AttemptFails, m.tcp.EstabResets, estab,
 		m.tcp.InSegs, m.tcp.OutSegs, m.tcp.RetransSegs, m.tcp.InErrs,
 		m.tcp.OutRsts, m.tcp.InCsumErrors,
 	};

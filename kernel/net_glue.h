@@ -42,6 +42,10 @@ void net_glue_kick(void);	/* have the net-poll thread run soon */
 /* Implemented by kernel/socket.c: wake whoever waits on this socket.
  * Called with the stack lock held and interrupts masked. */
 void socket_wake(void *user);
+/* Also kernel/socket.c: descriptors of open sockets, for
+ * /proc/net/sockstat's "sockets: used". Called with the stack lock held
+ * (it guards each socket's net_sock). */
+unsigned socket_count(void);
 
 /* Send a raw frame (Ethernet header included) on dev. 0 or -ENOMEM. */
 int net_glue_send_raw(struct netdev *dev, const void *frame, size_t len);

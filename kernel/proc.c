@@ -6,11 +6,14 @@
 
 #include "kernel/proc.h"
 
-#define PROC_MAX_FILES 32
+#define PROC_MAX_FILES 64
 
+/* Exactly one of show and show_arg is set. */
 static struct {
 	const char *path;
 	proc_show_t show;
+	proc_show_arg_t show_arg;
+	const void *arg;
 } files[PROC_MAX_FILES];
 static int nfiles;
 
@@ -57,7 +60,8 @@ void seq_printf(struct seqbuf *s, const char *fmt, ...)
 	s->len += (size_t)n;
 }
 
-int proc_register(const char *path, proc_show_t show)
+static int add(const char *path, proc_show_t show, proc_show_arg_t show_arg,
+	       const void *arg)
 {
 	for (int i = 0; i < nfiles; i++)
 		if (strcmp(files[i].path, path) == 0)
@@ -66,8 +70,21 @@ int proc_register(const char *path, proc_show_t show)
 		return -ENOSPC;
 	files[nfiles].path = path;
 	files[nfiles].show = show;
+	files[nfiles].show_arg = show_arg;
+	files[nfiles].arg = arg;
 	nfiles++;
 	return 0;
+}
+
+int proc_register(const char *path, proc_show_t show)
+{
+	return add(path, show, NULL, NULL);
+}
+
+int proc_register_arg(const char *path, proc_show_arg_t show,
+		      const void *arg)
+{
+	return add(path, NULL, show, arg);
 }
 
 char *proc_read(const char *path, size_t *len, int *err)
@@ -76,7 +93,10 @@ char *proc_read(const char *path, size_t *len, int *err)
 		if (strcmp(files[i].path, path) != 0)
 			continue;
 		struct seqbuf s = { 0 };
-		files[i].show(&s);
+		if (files[i].show)
+			files[i].show(&s);
+		else
+			files[i].show_arg(&s, files[i].arg);
 		if (s.overflow || !reserve(&s, 0)) {
 			free(s.buf);
 			*err = -ENOMEM;

@@ -20,9 +20,14 @@ void seq_printf(struct seqbuf *s, const char *fmt, ...)
 void seq_write(struct seqbuf *s, const char *data, size_t n);
 
 typedef void (*proc_show_t)(struct seqbuf *s);
+/* A show function shared by several files, told which one by arg. */
+typedef void (*proc_show_arg_t)(struct seqbuf *s, const void *arg);
 
 /* Add a file; path must outlive the registration. 0, -EEXIST, -ENOSPC. */
 int proc_register(const char *path, proc_show_t show);
+/* The same for a file rendered by show(s, arg); arg must outlive it. */
+int proc_register_arg(const char *path, proc_show_arg_t show,
+		      const void *arg);
 /* Render a file into a malloc'd buffer the caller frees; NULL with
  * *err = -ENOENT or -ENOMEM. */
 char *proc_read(const char *path, size_t *len, int *err);

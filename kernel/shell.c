@@ -84,6 +84,9 @@ void shell_run(void)
 	cmd_net_init();
 	cmd_pci_init();
 	cmd_ping_init();
+	cmd_nc_init();
+	cmd_ss_init();
+	cmd_sysctl_init();
 	lineedit_init(&le, echo, NULL);
 	for (;;) {
 		printf("%s", SHELL_PROMPT);

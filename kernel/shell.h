@@ -24,11 +24,14 @@ int shell_exec(char *line);
 /* The shell loop; never returns. */
 void shell_run(void) __attribute__((noreturn));
 
-/* Register the commands in kernel/cmd_sys.c and kernel/selftest.c. */
+/* Register the commands of kernel/cmd_*.c and kernel/selftest.c. */
 void cmd_sys_init(void);
 void selftest_init(void);
 void cmd_net_init(void);
 void cmd_pci_init(void);
 void cmd_ping_init(void);
+void cmd_nc_init(void);
+void cmd_ss_init(void);
+void cmd_sysctl_init(void);
 
 #endif

@@ -29,8 +29,11 @@
  * connect for SYN_SENT to end, send for ring space (a blocking send
  * queues everything, chunk by chunk), recv for data, FIN or reset.
  * close() calls tcp_close(): the connection becomes the stack's orphan
- * at once. The net-poll thread is kicked after each call that may have
- * sent or armed a timer, so it recomputes its deadline.
+ * at once. With SO_LINGER {1, 0} it calls tcp_abort() (RST, all freed);
+ * with {1, N} it first sends the FIN and waits, as Linux's tcp_close(),
+ * until it is acknowledged or N seconds pass, then orphans what is left.
+ * The net-poll thread is kicked after each call that may have sent or
+ * armed a timer, so it recomputes its deadline.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +70,7 @@ struct socket {
 	bool nonblock;			/* O_NONBLOCK */
 	uint64_t rcvtimeo_us;		/* SO_RCVTIMEO; 0: none */
 	uint64_t sndtimeo_us;		/* SO_SNDTIMEO (UDP never waits) */
+	struct linger linger;		/* SO_LINGER (streams) */
 	volatile unsigned long events;	/* moved by socket_wake() */
 	struct wait_queue wq;
 };
@@ -136,6 +140,19 @@ static int fd_install(struct socket *so)
 		fd_table[idx] = so;
 	arch_irq_restore(irq);
 	return idx < 0 ? -EMFILE : SOCKET_FD_BASE + idx;
+}
+
+/* A slot reserved by an accept() still waiting holds a socket with no
+ * net_sock yet: not counted. */
+unsigned socket_count(void)
+{
+	unsigned n = 0;
+	unsigned long irq = arch_irq_save();
+
+	for (int i = 0; i < SOCKET_FD_MAX; i++)
+		n += fd_table[i] && fd_table[i]->sk;
+	arch_irq_restore(irq);
+	return n;
 }
 
 /* Empty the slot if it still holds so (it may have been closed, and even
@@ -920,6 +937,32 @@ static int set_opt(struct socket *so, int level, int name, const void *val,
 			so->sndtimeo_us = us;
 		return 0;
 	}
+	if (level == SOL_SOCKET && name == SO_LINGER) {
+		struct linger l;
+		if (len < sizeof(l))
+			return -EINVAL;
+		memcpy(&l, val, sizeof(l));
+		if (!sock_stream(so))
+			return 0;	/* Linux accepts it and ignores it */
+		so->linger.l_onoff = l.l_onoff != 0;
+		so->linger.l_linger = l.l_linger < 0 ? 0 : l.l_linger;
+		return 0;
+	}
+	if (level == SOL_SOCKET && name == SO_KEEPALIVE) {
+		int v;
+		if (len < sizeof(int))
+			return -EINVAL;
+		memcpy(&v, val, sizeof(v));
+		struct net_stack *s = stack_lock();
+		err = so->sk ? 0 : -EBADF;
+		/* Meaningless for datagrams; Linux takes it all the same. */
+		if (so->sk && sock_stream(so))
+			tcp_set_keepalive(s, tcp_sk(so->sk), v != 0);
+		net_glue_unlock();
+		if (!err)
+			net_glue_kick();
+		return err;
+	}
 	if (level == IPPROTO_TCP && name == TCP_NODELAY) {
 		int v;
 		if (len < sizeof(int))
@@ -999,6 +1042,10 @@ static int get_opt(struct socket *so, int level, int name, void *val,
 		opt_out(val, len, &tv, sizeof(tv));
 		return 0;
 	}
+	if (level == SOL_SOCKET && name == SO_LINGER) {
+		opt_out(val, len, &so->linger, sizeof(so->linger));
+		return 0;
+	}
 	if (level == SOL_SOCKET && name == SO_BINDTODEVICE) {
 		char ifname[IFNAMSIZ] = "";
 		stack_lock();
@@ -1030,6 +1077,9 @@ static int get_opt(struct socket *so, int level, int name, void *val,
 		v = AF_INET;
 	else if (name == SO_ACCEPTCONN)
 		v = sock_stream(so) && tcp_sk(so->sk)->state == TCP_LISTEN;
+	else if (name == SO_KEEPALIVE)
+		v = sock_stream(so) &&
+		    (tcp_sk(so->sk)->flags & TF_KEEPALIVE) != 0;
 	else
 		err = -ENOPROTOOPT;
 	net_glue_unlock();
@@ -1158,6 +1208,35 @@ int socket_fd_write(int fd, const void *buf, size_t len)
 	return (int)do_send(fd, buf, len, 0, NULL, 0);
 }
 
+static int linger_op(struct net_stack *s, struct socket *so, void *arg)
+{
+	(void)s;
+	(void)arg;
+	return tcp_closing(tcp_sk(so->sk)) ? -EAGAIN : 0;
+}
+
+/* SO_LINGER's part of close(): {1, 0} aborts; {1, N} sends the FIN and
+ * waits up to N s for its ACK (unread data skips this: close resets). */
+static void linger_close(struct socket *so)
+{
+	if (!sock_stream(so) || !so->linger.l_onoff)
+		return;
+	struct net_stack *s = stack_lock();
+	bool wait = false;
+	if (so->sk && so->linger.l_linger <= 0) {
+		tcp_abort(s, tcp_sk(so->sk));
+		so->sk = NULL;
+	} else if (so->sk && !tcp_sk(so->sk)->rcv_len &&
+		   tcp_shutdown(s, tcp_sk(so->sk), NET_SHUT_WR) == 0) {
+		wait = tcp_closing(tcp_sk(so->sk));
+	}
+	net_glue_unlock();
+	net_glue_kick();
+	if (wait)
+		sock_call(so, linger_op, NULL, true,
+			  (uint64_t)so->linger.l_linger * 1000000);
+}
+
 int socket_fd_close(int fd)
 {
 	unsigned idx = (unsigned)fd - SOCKET_FD_BASE;
@@ -1171,6 +1250,7 @@ int socket_fd_close(int fd)
 	if (!so)
 		return -EBADF;
 
+	linger_close(so);
 	struct net_stack *s = stack_lock();
 	if (so->sk)
 		sk_close(s, so);

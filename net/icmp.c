@@ -18,6 +18,7 @@
 #include "net/ip.h"
 #include "net/sock.h"		/* ping_input() */
 #include "net/stack.h"
+#include "net/tcp.h"
 #include "net/udp.h"
 
 #define ICMP_HLEN		8	/* type, code, checksum, 4 more */
@@ -258,8 +259,11 @@ static void icmp_error_input(struct net_stack *s, const uint8_t *icmp,
 		udp_icmp_error(s, get_be32(q + 12), get_be16(q + qhlen),
 			       get_be32(q + 16), get_be16(q + qhlen + 2), err);
 		break;
-	/* TCP hooks in here: tcp_icmp_error(s, src, sport, dst, dport,
-	 * err) once net/tcp_input.c exists. */
+	case IPPROTO_TCP_:
+		tcp_icmp_error(s, get_be32(q + 12), get_be16(q + qhlen),
+			       get_be32(q + 16), get_be16(q + qhlen + 2),
+			       get_be32(q + qhlen + 4), err);
+		break;
 	default:
 		break;
 	}

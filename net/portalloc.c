@@ -11,8 +11,8 @@
 struct port_entry {
 	struct port_entry *next;
 	uint32_t refs;
+	uint32_t strict;	/* references taken without PORT_REUSE */
 	uint16_t port;
-	uint16_t flags;		/* PORT_REUSE while every holder had it */
 };
 
 static struct port_entry **bucket(struct port_table *t, uint16_t port)
@@ -37,7 +37,7 @@ static int take(struct port_table *t, uint16_t port, unsigned flags)
 		return -ENOMEM;
 	e->port = port;
 	e->refs = 1;
-	e->flags = (uint16_t)(flags & PORT_REUSE);
+	e->strict = !(flags & PORT_REUSE);
 	e->next = *bucket(t, port);
 	*bucket(t, port) = e;
 	t->in_use++;
@@ -96,7 +96,7 @@ int port_bind(struct port_table *t, uint16_t port, unsigned flags)
 	struct port_entry *e = lookup(t, port);
 	if (!e)
 		return take(t, port, flags);
-	if (!(flags & PORT_REUSE) || !(e->flags & PORT_REUSE))
+	if (!(flags & PORT_REUSE) || e->strict)
 		return -EADDRINUSE;
 	e->refs++;
 	return 0;
@@ -128,19 +128,31 @@ int port_get(struct port_table *t, uint16_t port, unsigned flags)
 		return take(t, port, flags);
 	e->refs++;
 	if (!(flags & PORT_REUSE))
-		e->flags &= (uint16_t)~PORT_REUSE;
+		e->strict++;
 	return 0;
 }
 
-int port_put(struct port_table *t, uint16_t port)
+int port_relax(struct port_table *t, uint16_t port)
+{
+	struct port_entry *e = lookup(t, port);
+
+	if (!e || !e->strict)
+		return -ENOENT;
+	e->strict--;
+	return 0;
+}
+
+int port_put(struct port_table *t, uint16_t port, unsigned flags)
 {
 	struct port_entry **pp = bucket(t, port);
 
 	while (*pp && (*pp)->port != port)
 		pp = &(*pp)->next;
 	struct port_entry *e = *pp;
-	if (!e)
+	if (!e || (!(flags & PORT_REUSE) && !e->strict))
 		return -ENOENT;
+	if (!(flags & PORT_REUSE))
+		e->strict--;
 	if (--e->refs == 0) {
 		*pp = e->next;
 		t->in_use--;

@@ -21,7 +21,10 @@
  * ends the search: a full range answers -EADDRNOTAVAIL, never a loop.
  *
  * Sharing. port_bind() applies the coarse rule by itself: a port in use
- * is shared only if every holder and the newcomer set SO_REUSEADDR.
+ * is shared only if every holder and the newcomer set SO_REUSEADDR. A
+ * holder that no longer competes for the port (a TCP connection gone
+ * to TIME_WAIT) gives up its claim with port_relax(), so SO_REUSEADDR
+ * binds past it, as BSD and Linux allow.
  * Protocols with finer rules (UDP lets 10.0.0.1:53 and 127.0.0.1:53
  * coexist without SO_REUSEADDR) decide for themselves and then take a
  * reference with port_get(). port_get() is also how a TCP listener's
@@ -29,7 +32,7 @@
  * with the last port_put().
  *
  * Locking: none; the stack is serialised by its caller. Entries are
- * allocated with net_alloc() (a port in use costs one 16-byte entry).
+ * allocated with net_alloc() (a port in use costs one 24-byte entry).
  */
 #ifndef KITE_NET_PORTALLOC_H
 #define KITE_NET_PORTALLOC_H
@@ -104,13 +107,18 @@ int port_ephemeral(struct port_table *t, uint32_t offset, unsigned flags,
 /* One more reference to a port, whatever its holders' flags: an
  * accepted connection on its listener's port, or a socket whose protocol
  * has checked that it conflicts with no holder. A port not held is
- * taken. The port stays shareable by port_bind() only while every
- * reference had PORT_REUSE. 0 or -ENOMEM. */
+ * taken. The port is shareable by port_bind() while no reference taken
+ * without PORT_REUSE remains. 0 or -ENOMEM. */
 int port_get(struct port_table *t, uint16_t port, unsigned flags);
 
-/* Drop one reference; the last frees the port. 0, or -ENOENT for a
- * port that is not held (a caller's bug: nothing is changed). */
-int port_put(struct port_table *t, uint16_t port);
+/* One reference taken without PORT_REUSE now behaves as if taken with
+ * it (and is dropped with PORT_REUSE). 0, or -ENOENT if there is none. */
+int port_relax(struct port_table *t, uint16_t port);
+
+/* Drop one reference, with the flags it holds now; the last frees the
+ * port. 0, or -ENOENT for a port (or a strict reference) that is not
+ * held: a caller's bug, and nothing is changed. */
+int port_put(struct port_table *t, uint16_t port, unsigned flags);
 
 /* References held on port (0: free). */
 unsigned port_refs(const struct port_table *t, uint16_t port);

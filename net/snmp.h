@@ -28,6 +28,19 @@ struct icmp_mib {
 struct tcp_mib {
 	uint64_t ActiveOpens, PassiveOpens, AttemptFails, EstabResets;
 	uint64_t InSegs, OutSegs, RetransSegs, InErrs, OutRsts, InCsumErrors;
+	/* Linux's TcpExt names (/proc/net/netstat). */
+	uint64_t TCPTimeWaitOverflow;	/* over tcp_max_tw_buckets */
+	uint64_t TCPAbortOnMemory;	/* orphan over tcp_max_orphans */
+	uint64_t TCPAbortOnData;	/* data unread at close, or to an orphan */
+	uint64_t TCPAbortOnClose;	/* SO_LINGER 0 */
+	uint64_t TCPAbortOnLinger;	/* orphan FIN_WAIT_2 with data */
+	uint64_t TCPAbortOnTimeout;	/* retries or keepalive exhausted */
+	uint64_t TCPOrphanExpired;	/* Kite: orphan past its max linger */
+	uint64_t TWRecycled;		/* tcp_tw_reuse took over a record */
+	uint64_t TWKilled;		/* RST or SYN ended a record early */
+	uint64_t SyncookiesSent, SyncookiesRecv, SyncookiesFailed;
+	uint64_t ListenOverflows, ListenDrops;
+	uint64_t TCPKeepAlive;		/* keepalive probes sent */
 };
 
 struct udp_mib {

@@ -83,7 +83,8 @@ static void unhash(struct net_stack *s, struct net_sock *sk)
 	if (*pp)
 		*pp = sk->hash_next;
 	sk->hash_next = NULL;
-	port_put(sock_ports(s, sk), sk->lport);
+	port_put(sock_ports(s, sk), sk->lport,
+		 (sk->flags & NET_SOCK_F_PORT_REUSE) ? PORT_REUSE : 0);
 	sk->lport = 0;
 	sk->bound = false;
 }
@@ -174,6 +175,8 @@ static int take_port(struct net_stack *s, struct net_sock *sk, uint32_t addr,
 	sk->laddr = addr;
 	sk->lport = port;
 	sk->bound = true;
+	sk->flags = (uint8_t)((sk->flags & ~NET_SOCK_F_PORT_REUSE) |
+			      (flags ? NET_SOCK_F_PORT_REUSE : 0));
 	struct net_sock **b = sock_bucket(s, sk, port);
 	sk->hash_next = *b;
 	*b = sk;

@@ -102,6 +102,7 @@ enum net_sockopt {
 #define NET_SOCK_F_RECVTTL	0x04
 #define NET_SOCK_F_ADDR_LOCK	0x08	/* laddr set by bind, not connect */
 #define NET_SOCK_F_PORT_LOCK	0x10	/* lport set by bind, not autobind */
+#define NET_SOCK_F_PORT_REUSE	0x20	/* lport taken with PORT_REUSE */
 
 /* shutdown(2) directions, sk->shutdown bits. */
 #define NET_SHUT_RD		0x1

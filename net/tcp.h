@@ -42,11 +42,12 @@
 #include "net/sock.h"
 #include "net/tcp_cc.h"
 #include "net/tcp_isn.h"
+#include "net/tcp_opt.h"
 #include "net/timerwheel.h"
 
 /* Knobs, Linux's names where one exists. */
 #define TCP_TIMEWAIT_LEN	60000U	/* ms: 2*MSL, Linux's value */
-#define TCP_FIN_TIMEOUT		60000U	/* ms: net.ipv4.tcp_fin_timeout */
+#define TCP_ORPHAN_LINGER	60000U	/* ms: an orphan's maximum life */
 #define TCP_SYN_RETRIES		6	/* net.ipv4.tcp_syn_retries */
 #define TCP_SYNACK_RETRIES	5	/* net.ipv4.tcp_synack_retries */
 #define TCP_RETRIES2		15	/* net.ipv4.tcp_retries2 */
@@ -98,6 +99,8 @@ enum tcp_fsm_state {
 #define TF_RTT_TIMING	0x0800	/* timing rtt_seq (no timestamps) */
 #define TF_PORT		0x1000	/* holds a reference on lport */
 #define TF_ACCEPTQ	0x2000	/* on its listener's accept queue */
+#define TF_PORT_REUSE	0x4000	/* lport reference taken with PORT_REUSE */
+#define TF_KEEPALIVE	0x8000	/* SO_KEEPALIVE */
 
 struct tcp_ooo {
 	uint32_t start, end;	/* sequence range held in the ring */
@@ -109,11 +112,14 @@ struct tcp_sock {
 	struct tcp_sock *parent;	/* listener, until accepted */
 	struct tcp_sock *aq_next;	/* accept queue link */
 	struct wtimer timer;		/* earliest of the deadlines below */
-	uint64_t t_rexmt, t_delack, t_2msl;	/* ms; 0: off */
+	/* ms; 0: off. t_keep: keepalive, or an orphan's maximum linger. */
+	uint64_t t_rexmt, t_delack, t_keep;
+	uint64_t rcv_time;		/* last segment received (keepalive) */
 	uint8_t state;			/* enum tcp_fsm_state */
 	uint8_t retries;		/* consecutive timeouts */
 	uint8_t snd_wscale, rcv_wscale;
-	uint16_t flags;			/* TF_* */
+	uint8_t keep_probes;		/* keepalive probes unanswered */
+	uint32_t flags;			/* TF_* */
 	uint16_t mss;			/* send MSS */
 
 	/* Send sequence space (RFC 9293 3.3.1). */
@@ -136,18 +142,86 @@ struct tcp_sock {
 	struct tcp_ooo ooo[TCP_OOO_MAX];
 	uint8_t nooo;
 
-	/* Listener. */
-	uint16_t backlog, qlen;		/* children (SYN_RCVD + queued) */
+	/* Listener. qlen: children on the accept queue; synq: children
+	 * in SYN_RECEIVED; each is bounded by backlog. */
+	uint16_t backlog, qlen, synq;
+	uint64_t synq_overflow;		/* ms: last SYN cookie sent; 0 never */
 	struct tcp_sock *aq_head, *aq_tail;
+};
+
+/* The sysctls of net.ipv4.tcp_*, Linux's names and defaults (the
+ * ephemeral range lives in the port allocator). Read at the moment they
+ * matter: a change applies to what happens next, not to timers already
+ * running. */
+struct tcp_sysctl {
+	uint32_t fin_timeout;		/* s: orphaned FIN_WAIT_2 (60) */
+	uint32_t max_orphans;		/* over it, a new orphan is reset */
+	uint32_t max_tw_buckets;	/* over it, no TIME_WAIT is kept */
+	uint32_t orphan_retries;	/* FIN retries of an orphan; 0: 8 */
+	uint32_t tw_reuse;		/* 0 off, 1 on, 2 loopback only */
+	uint32_t syncookies;		/* 0 off, 1 on backlog overflow */
+	uint32_t keepalive_time;	/* s idle before the first probe */
+	uint32_t keepalive_intvl;	/* s between probes */
+	uint32_t keepalive_probes;	/* unanswered probes before reset */
+	uint32_t syn_retries, synack_retries, retries2;
+};
+
+/* One row of tcp_foreach(): what ss and /proc/net/tcp show. */
+struct tcp_conn_info {
+	uint8_t state;			/* enum tcp_fsm_state */
+	bool orphan;
+	uint32_t laddr, raddr;		/* host order */
+	uint16_t lport, rport;
+	uint32_t recvq, sendq;		/* ss Recv-Q / Send-Q */
+	uint64_t timer_ms;		/* next deadline from now; 0: none */
+};
+
+/*
+ * TIME_WAIT record (Linux's inet_timewait_sock): what a connection that
+ * has closed must remember for 2*MSL, and no more, so that a late or
+ * retransmitted FIN is ACKed, an old duplicate cannot open a new
+ * incarnation, and the 4-tuple is not reused too soon (RFC 9293 3.6.1).
+ * An orphan in FIN_WAIT_2 is kept the same way (substate FIN_WAIT_2,
+ * for tcp_fin_timeout), as Linux does. 64 bytes on a 64-bit machine.
+ */
+struct tcp_tw {
+	struct tcp_tw *hnext;		/* twhash chain */
+	struct tcp_tw *qnext, *qprev;	/* expiry queue, soonest first */
+	uint32_t laddr, raddr;
+	uint16_t lport, rport;
+	uint32_t snd_nxt, rcv_nxt;
+	uint32_t ts_recent, ts_offset;	/* RFC 7323, when TW_TS */
+	uint32_t ts_recent_stamp;	/* s: when ts_recent was taken */
+	uint32_t expires;		/* ms, low 32 bits of the deadline */
+	uint16_t rcv_wnd;		/* window field of our ACKs */
+	uint8_t rcv_wscale;
+	uint8_t flags;			/* TW_* */
+};
+
+#define TW_TS		0x01		/* timestamps in use */
+#define TW_PORT		0x02		/* holds a (relaxed) lport reference */
+#define TW_FIN_WAIT_2	0x04		/* substate FIN_WAIT_2, else TIME_WAIT */
+
+/* Expiry queues of TIME_WAIT records: one per substate, each kept in
+ * deadline order (TIME_WAIT's is always appended at its tail). */
+struct tcp_twq {
+	struct tcp_tw *head, *tail;
 };
 
 struct tcp_state {
 	struct timerwheel wheel;
+	struct tcp_sysctl sysctl;
+	struct tcp_tw *twhash[TCP_EHASH_SIZE];
+	struct tcp_twq twq_tw, twq_fw2;
 	struct tcp_secret secret;
 	struct tcp_sock *ehash[TCP_EHASH_SIZE];
 	struct tcp_sock *lhash[TCP_LHASH_SIZE];
-	unsigned inuse, orphans;	/* /proc/net/sockstat */
-	unsigned allocated;
+	/* /proc/net/sockstat and /proc/net/snmp. inuse: hashed TCBs
+	 * (listeners and connections); orphans: detached from their user;
+	 * tw: TIME_WAIT records; allocated: TCBs; mem: bytes of rings;
+	 * estab: ESTABLISHED or CLOSE_WAIT (CurrEstab). */
+	unsigned inuse, orphans, tw, allocated, estab;
+	size_t mem;
 };
 
 struct net_stack;
@@ -171,10 +245,13 @@ void tcp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
 	       const uint8_t *tcp, size_t len);
 /* Run due timers. Returns the next deadline (ms) or NET_NEVER. */
 uint64_t tcp_poll(struct net_stack *s);
-/* An ICMP error quoting a segment we sent (err negative errno). Hard
- * errors abort a connection still in SYN_SENT; else so_error only. */
+/* An ICMP error quoting a segment we sent, seq its sequence number
+ * (err negative errno). As Linux's tcp_v4_err(): ignored unless seq is
+ * one we have in flight; it aborts a connection being opened (SYN_SENT,
+ * SYN_RECEIVED) with err; a synchronised connection takes it as soft
+ * (RFC 1122 4.2.3.9): retransmission decides. */
 void tcp_icmp_error(struct net_stack *s, uint32_t src, uint16_t sport,
-		    uint32_t dst, uint16_t dport, int err);
+		    uint32_t dst, uint16_t dport, uint32_t seq, int err);
 
 /* --- called by the socket layer -------------------------------------- */
 
@@ -207,17 +284,45 @@ int tcp_recv(struct net_stack *s, struct tcp_sock *tp, void *buf,
 /* shutdown(2): NET_SHUT_WR queues a FIN after the data. */
 int tcp_shutdown(struct net_stack *s, struct tcp_sock *tp, unsigned how);
 /* close(2): detach the user; tp is invalid afterwards. Unread data or a
- * listener's unaccepted children are reset (as Linux). */
+ * listener's unaccepted children are reset (as Linux). A connection
+ * still open becomes an orphan, driven to its end by the stack: bounded
+ * by tcp_max_orphans (over it: reset at once, TCPAbortOnMemory) and by
+ * TCP_ORPHAN_LINGER (past it: reset and removed, logged). */
 void tcp_close(struct net_stack *s, struct tcp_sock *tp);
+/* close(2) with SO_LINGER {1, 0}: reset and free at once. */
+void tcp_abort(struct net_stack *s, struct tcp_sock *tp);
+/* Is our FIN still unacknowledged (FIN_WAIT_1, CLOSING, LAST_ACK)? What
+ * a close(2) with SO_LINGER {1, N} waits out. */
+bool tcp_closing(const struct tcp_sock *tp);
+/* SO_KEEPALIVE. */
+void tcp_set_keepalive(struct net_stack *s, struct tcp_sock *tp, bool on);
 /* NET_EV_* now. */
 unsigned tcp_poll_events(struct net_stack *s, struct tcp_sock *tp);
 /* TCP_NODELAY. */
 void tcp_set_nodelay(struct tcp_sock *tp, bool on);
+/* Every listener, connection and TIME_WAIT record, once each, in no
+ * particular order. fn must not call into the stack. */
+void tcp_foreach(struct net_stack *s,
+		 void (*fn)(const struct tcp_conn_info *ci, void *arg),
+		 void *arg);
 
 /* --- between the tcp*.c files ---------------------------------------- */
 
+/* A parsed incoming segment (tcp_input.c). */
+struct tcp_seg {
+	uint32_t src, dst, seq, ack, wnd;
+	uint16_t sport, dport;
+	uint8_t flags;
+	uint32_t len;			/* data bytes */
+	const uint8_t *data;
+	struct tcp_opts opt;
+};
+
+unsigned tcp_ehash(uint32_t laddr, uint16_t lport, uint32_t raddr,
+		   uint16_t rport);
+
 struct tcp_sock *tcp_alloc(struct net_stack *s);
-int tcp_alloc_buffers(struct tcp_sock *tp);
+int tcp_alloc_buffers(struct net_stack *s, struct tcp_sock *tp);
 void tcp_hash(struct net_stack *s, struct tcp_sock *tp);
 void tcp_unhash(struct net_stack *s, struct tcp_sock *tp);
 struct tcp_sock *tcp_lookup(struct net_stack *s, uint32_t laddr,
@@ -239,15 +344,41 @@ void tcp_send_syn(struct net_stack *s, struct tcp_sock *tp);
 /* Resend the segment at SND.UNA (fast retransmit, partial ACK). */
 void tcp_retransmit_head(struct net_stack *s, struct tcp_sock *tp);
 void tcp_send_probe(struct net_stack *s, struct tcp_sock *tp);
+/* SYN-ACK of a SYN cookie: ISN cookie, only the MSS option. */
+void tcp_send_cookie_synack(struct net_stack *s, const struct tcp_seg *g,
+			    uint32_t cookie, uint16_t mss);
 void tcp_send_rst_for(struct net_stack *s, struct tcp_sock *tp);
 /* RST answering a segment (RFC 9293 3.10.7.1). */
 void tcp_respond_rst(struct net_stack *s, uint32_t src, uint32_t dst,
 		     uint16_t sport, uint16_t dport, uint32_t seq,
 		     uint32_t ack, uint8_t flags);
 
+/* TIME_WAIT (tcp_timewait.c). tcp_time_wait() moves tp's connection
+ * into a record of substate TCP_TIME_WAIT or TCP_FIN_WAIT_2 expiring
+ * after timeo_ms, then closes tp (tcp_done(): freed if an orphan).
+ * Over tcp_max_tw_buckets no record is kept (counted, logged). */
+void tcp_time_wait(struct net_stack *s, struct tcp_sock *tp, int substate,
+		   uint32_t timeo_ms);
+struct tcp_tw *tcp_tw_lookup(struct net_stack *s, uint32_t laddr,
+			     uint16_t lport, uint32_t raddr, uint16_t rport);
+/* A segment for tw. Returns true if it is a SYN that may open a new
+ * incarnation, with *isn the ISN to use: the caller then kills tw if a
+ * listener takes the SYN, or ACKs it from tw if none does. */
+bool tcp_tw_input(struct net_stack *s, struct tcp_tw *tw,
+		  const struct tcp_seg *g, uint32_t *isn);
+void tcp_tw_kill(struct net_stack *s, struct tcp_tw *tw);
+/* May an outgoing connect take over tw's 4-tuple (tcp_tw_reuse)? */
+bool tcp_tw_reusable(struct net_stack *s, const struct tcp_tw *tw);
+/* Reap expired records; the next deadline or NET_NEVER. */
+uint64_t tcp_tw_poll(struct net_stack *s);
+void tcp_tw_free_all(struct net_stack *s);
+void tcp_tw_send_ack(struct net_stack *s, const struct tcp_tw *tw);
+
 void tcp_timer_update(struct net_stack *s, struct tcp_sock *tp);
 void tcp_timer_fn(struct wtimer *t, void *arg);
 void tcp_arm_rexmt(struct net_stack *s, struct tcp_sock *tp);
+/* Start keepalive if tp has SO_KEEPALIVE and a state that uses it. */
+void tcp_keepalive_arm(struct net_stack *s, struct tcp_sock *tp);
 uint32_t tcp_ts_now(struct net_stack *s, const struct tcp_sock *tp);
 
 #endif

@@ -17,15 +17,6 @@
 #include "net/tcp_seq.h"
 #include "net/udp.h"
 
-struct tcp_seg {
-	uint32_t src, dst, seq, ack, wnd;
-	uint16_t sport, dport;
-	uint8_t flags;
-	uint32_t len;			/* data bytes */
-	const uint8_t *data;
-	struct tcp_opts opt;
-};
-
 /* SEG.LEN of RFC 9293: data plus SYN and FIN. */
 static uint32_t seg_len(const struct tcp_seg *g)
 {
@@ -84,46 +75,159 @@ static void syn_options(struct net_stack *s, struct tcp_sock *tp,
 	tp->snd_wl1 = g->seq;
 }
 
-/* RFC 9293 3.10.7.2. */
-static void listen_input(struct net_stack *s, struct tcp_sock *l,
-			 const struct tcp_seg *g)
+/* Child established: onto the accept queue (RFC 9293 3.10.7.4, SYN-
+ * RECEIVED with an acceptable ACK). */
+static void child_established(struct net_stack *s, struct tcp_sock *tp)
 {
-	if (g->flags & TCP_RST)
+	struct tcp_sock *l = tp->parent;
+
+	s->mib.tcp.PassiveOpens++;
+	if (!l)
 		return;
-	if (g->flags & TCP_ACK) {
-		rst_reply(s, g);
-		return;
-	}
-	if (!(g->flags & TCP_SYN))
-		return;
-	if (l->qlen >= l->backlog)
-		return;		/* SYN cookies: not in this increment */
+	if (l->synq)
+		l->synq--;
+	l->qlen++;
+	tp->aq_next = NULL;
+	if (l->aq_tail)
+		l->aq_tail->aq_next = tp;
+	else
+		l->aq_head = tp;
+	l->aq_tail = tp;
+	tp->flags |= TF_ACCEPTQ;
+	net_sock_notify(s, &l->sk);
+}
+
+/* A child of listener l for the connection g is for, hashed, holding a
+ * reference on l's port. NULL when memory is short. */
+static struct tcp_sock *new_child(struct net_stack *s, struct tcp_sock *l,
+				  const struct tcp_seg *g)
+{
 	struct tcp_sock *tp = tcp_alloc(s);
+	unsigned reuse = l->flags & TF_PORT_REUSE;
 
 	if (!tp)
-		return;
-	if (tcp_alloc_buffers(tp) ||
+		return NULL;
+	if (tcp_alloc_buffers(s, tp) ||
 	    port_get(port_table(net_port_alloc(s), PORT_TCP, PORT_INET),
-		     l->sk.lport, 0)) {
+		     l->sk.lport, reuse ? PORT_REUSE : 0)) {
 		tcp_free(s, tp);
-		return;
+		return NULL;
 	}
-	tp->flags |= TF_PORT | (l->flags & TF_NODELAY);
+	tp->flags |= TF_PORT | reuse |
+		     (l->flags & (TF_NODELAY | TF_KEEPALIVE));
 	tp->sk.bound = true;
 	tp->sk.laddr = g->dst;
 	tp->sk.lport = g->dport;
 	tp->sk.raddr = g->src;
 	tp->sk.rport = g->sport;
 	tp->parent = l;
-	l->qlen++;
-	tp->iss = tcp_isn(&s->tcp.secret, g->dst, g->src, g->dport, g->sport,
-			  s->now * 1000);
+	return tp;
+}
+
+/* The final ACK of a SYN cookie handshake (RFC 4987 3.6): rebuild the
+ * connection from the cookie, or false if it is not one of ours. */
+static bool cookie_ack(struct net_stack *s, struct tcp_sock *l,
+		       struct tcp_seg *g)
+{
+	uint16_t mss;
+
+	if (!s->tcp.sysctl.syncookies || !l->synq_overflow ||
+	    s->now - l->synq_overflow > SYNCOOKIE_PERIOD_MS * SYNCOOKIE_MAX_AGE)
+		return false;	/* no cookie sent recently (Linux too) */
+	if ((g->flags & (TCP_SYN | TCP_RST | TCP_ACK)) != TCP_ACK)
+		return false;
+	if (syncookie_check(&s->tcp.secret, g->src, g->dst, g->sport,
+			    g->dport, g->seq - 1, g->ack - 1, s->now, &mss)) {
+		s->mib.tcp.SyncookiesFailed++;
+		return false;
+	}
+	s->mib.tcp.SyncookiesRecv++;
+	if (l->qlen >= l->backlog) {
+		s->mib.tcp.ListenOverflows++;
+		s->mib.tcp.ListenDrops++;
+		return true;	/* the peer retransmits, as for a lost ACK */
+	}
+	struct tcp_sock *tp = new_child(s, l, g);
+
+	if (!tp) {
+		s->mib.tcp.ListenDrops++;
+		return true;
+	}
+	/* Only the MSS survived the cookie: no scaling, SACK, timestamps. */
+	tp->snd_wscale = tp->rcv_wscale = 0;
+	tp->mss = mss;
+	tp->iss = g->ack - 1;
+	tcp_init_conn(s, tp);
+	tp->irs = g->seq - 1;
+	tp->rcv_nxt = g->seq;
+	tp->rcv_adv = g->seq + 65535;
+	tp->snd_una = tp->snd_nxt = tp->snd_max = g->ack;
+	tp->snd_wnd = g->wnd;
+	tp->snd_wl1 = g->seq;
+	tp->snd_wl2 = g->ack;
+	tp->state = TCP_SYN_RECEIVED;
+	tcp_set_state(s, tp, TCP_ESTABLISHED);
+	tcp_hash(s, tp);
+	child_established(s, tp);
+	return true;
+}
+
+/* RFC 9293 3.10.7.2. isn: the ISN to use when a SYN reopens a TIME_WAIT
+ * 4-tuple (0: a fresh one). Returns the child made, if any. */
+static struct tcp_sock *listen_input(struct net_stack *s, struct tcp_sock *l,
+				     struct tcp_seg *g, uint32_t isn)
+{
+	if (g->flags & TCP_RST)
+		return NULL;
+	if (g->flags & TCP_ACK) {
+		if (!cookie_ack(s, l, g)) {
+			rst_reply(s, g);
+			return NULL;
+		}
+		return tcp_lookup(s, g->dst, g->dport, g->src, g->sport);
+	}
+	if (!(g->flags & TCP_SYN))
+		return NULL;
+	/* Linux's order: a full accept queue drops the SYN; a full SYN
+	 * queue answers it with a cookie. */
+	if (l->qlen >= l->backlog) {
+		s->mib.tcp.ListenOverflows++;
+		s->mib.tcp.ListenDrops++;
+		return NULL;
+	}
+	if (l->synq >= l->backlog) {
+		if (!s->tcp.sysctl.syncookies) {
+			s->mib.tcp.ListenDrops++;
+			return NULL;
+		}
+		uint16_t mss = g->opt.has_mss ? g->opt.mss : TCP_MSS_DEFAULT;
+		uint32_t ours = local_mss(s, g->dst);
+
+		if (mss > ours)
+			mss = (uint16_t)ours;
+		l->synq_overflow = s->now ? s->now : 1;
+		tcp_send_cookie_synack(s, g, syncookie_make(&s->tcp.secret,
+			g->src, g->dst, g->sport, g->dport, g->seq, mss, s->now),
+			syncookie_mss(mss));
+		s->mib.tcp.SyncookiesSent++;
+		return NULL;
+	}
+	struct tcp_sock *tp = new_child(s, l, g);
+
+	if (!tp) {
+		s->mib.tcp.ListenDrops++;
+		return NULL;
+	}
+	l->synq++;
+	tp->iss = isn ? isn : tcp_isn(&s->tcp.secret, g->dst, g->src,
+				      g->dport, g->sport, s->now * 1000);
 	tcp_init_conn(s, tp);
 	syn_options(s, tp, g);
 	tcp_cc_init(&tp->cc, tp->mss, tp->iss);
 	tp->state = TCP_SYN_RECEIVED;
 	tcp_hash(s, tp);
 	tcp_send_syn(s, tp);
+	return NULL;
 }
 
 static void rtt_sample(struct net_stack *s, struct tcp_sock *tp,
@@ -185,22 +289,6 @@ static void synsent_input(struct net_stack *s, struct tcp_sock *tp,
 	tp->flags |= TF_ACKNOW;
 	net_sock_notify(s, &tp->sk);
 	tcp_output(s, tp);
-}
-
-static void time_wait_enter(struct net_stack *s, struct tcp_sock *tp)
-{
-	tcp_set_state(s, tp, TCP_TIME_WAIT);
-	tp->t_rexmt = tp->t_delack = 0;
-	tp->flags &= ~TF_PERSIST;
-	tp->t_2msl = s->now + TCP_TIMEWAIT_LEN;
-	if (tp->flags & TF_ORPHAN) {
-		/* Nobody reads or writes any more: keep the TCB only. */
-		net_free(tp->sndbuf);
-		net_free(tp->rcvbuf);
-		tp->sndbuf = tp->rcvbuf = NULL;
-		tp->rcv_len = tp->snd_len = 0;
-	}
-	tcp_timer_update(s, tp);
 }
 
 /* RFC 9293 3.4 / 3.10.7.4 first: is the segment acceptable? */
@@ -328,7 +416,9 @@ static bool data_input(struct net_stack *s, struct tcp_sock *tp,
 	return false;
 }
 
-static void fin_input(struct net_stack *s, struct tcp_sock *tp)
+/* Eighth step. Returns false when tp's connection is over (TIME_WAIT
+ * took it; the FIN has been ACKed). */
+static bool fin_input(struct net_stack *s, struct tcp_sock *tp)
 {
 	tp->rcv_nxt++;
 	tp->flags |= TF_RCVD_FIN | TF_ACKNOW;
@@ -344,30 +434,13 @@ static void fin_input(struct net_stack *s, struct tcp_sock *tp)
 		tcp_set_state(s, tp, TCP_CLOSING);
 		break;
 	case TCP_FIN_WAIT_2:
-		time_wait_enter(s, tp);
-		break;
+		tcp_send_ack(s, tp);
+		tcp_time_wait(s, tp, TCP_TIME_WAIT, TCP_TIMEWAIT_LEN);
+		return false;
 	default:
 		break;
 	}
-}
-
-/* Child established: onto the accept queue (RFC 9293 3.10.7.4, SYN-
- * RECEIVED with an acceptable ACK). */
-static void child_established(struct net_stack *s, struct tcp_sock *tp)
-{
-	struct tcp_sock *l = tp->parent;
-
-	s->mib.tcp.PassiveOpens++;
-	if (!l)
-		return;
-	tp->aq_next = NULL;
-	if (l->aq_tail)
-		l->aq_tail->aq_next = tp;
-	else
-		l->aq_head = tp;
-	l->aq_tail = tp;
-	tp->flags |= TF_ACCEPTQ;
-	net_sock_notify(s, &l->sk);
+	return true;
 }
 
 /* Fifth: the ACK field. Returns false when tp is gone or the segment
@@ -454,26 +527,36 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 
 	switch (tp->state) {
 	case TCP_FIN_WAIT_1:
-		if (fin_acked) {
-			tcp_set_state(s, tp, TCP_FIN_WAIT_2);
-			if (tp->flags & TF_ORPHAN)
-				tp->t_2msl = s->now + TCP_FIN_TIMEOUT;
+		if (!fin_acked)
+			break;
+		tcp_set_state(s, tp, TCP_FIN_WAIT_2);
+		if (!(tp->flags & TF_ORPHAN))
+			break;	/* the user may wait for the FIN forever */
+		/* An orphan (Linux tcp_rcv_state_process): new data is
+		 * reset; a FIN goes on to TIME_WAIT below; otherwise only
+		 * a FIN_WAIT_2 record waits, for tcp_fin_timeout. */
+		if (seq_gt(g->seq + g->len, tp->rcv_nxt) && g->len) {
+			s->mib.tcp.TCPAbortOnData++;
+			tcp_send_rst_for(s, tp);
+			tcp_done(s, tp);
+			return false;
 		}
-		break;
+		if (g->flags & TCP_FIN)
+			break;
+		tcp_time_wait(s, tp, TCP_FIN_WAIT_2,
+			      s->tcp.sysctl.fin_timeout * 1000);
+		return false;
 	case TCP_CLOSING:
-		if (fin_acked)
-			time_wait_enter(s, tp);
+		if (fin_acked) {
+			tcp_time_wait(s, tp, TCP_TIME_WAIT, TCP_TIMEWAIT_LEN);
+			return false;
+		}
 		break;
 	case TCP_LAST_ACK:
 		if (fin_acked) {
 			tcp_done(s, tp);
 			return false;
 		}
-		break;
-	case TCP_TIME_WAIT:
-		/* A retransmitted FIN: ACK it, restart 2MSL. */
-		tp->flags |= TF_ACKNOW;
-		tp->t_2msl = s->now + TCP_TIMEWAIT_LEN;
 		break;
 	default:
 		break;
@@ -522,6 +605,8 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 	/* Fifth: ACK. */
 	if (!(g->flags & TCP_ACK))
 		return;
+	tp->rcv_time = s->now;		/* the peer is alive: keepalive */
+	tp->keep_probes = 0;
 	/* RFC 7323 4.3: TS.Recent from the segment at the left edge. */
 	if ((tp->flags & TF_TS) && g->opt.has_ts &&
 	    seq_leq(g->seq, tp->rcv_adv) &&
@@ -558,6 +643,7 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 		case TCP_FIN_WAIT_2:
 			if (tp->flags & TF_ORPHAN) {
 				/* Nobody will read it: reset (Linux). */
+				s->mib.tcp.TCPAbortOnData++;
 				tcp_send_rst_for(s, tp);
 				tcp_reset(s, tp, -ECONNRESET);
 				return;
@@ -575,8 +661,8 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 		tp->flags |= TF_ACKNOW;	/* a pure duplicate: re-ACK */
 	}
 	/* Eighth: FIN. */
-	if (fin)
-		fin_input(s, tp);
+	if (fin && !fin_input(s, tp))
+		return;
 	tcp_output(s, tp);
 }
 
@@ -622,16 +708,33 @@ void tcp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
 	/* Only unicast to us (RFC 9293 3.9.2.1 / RFC 1122 4.2.3.10). */
 	if (net_addr_is_broadcast(s, g.dst) || net_addr_is_multicast(g.dst))
 		return;
+	/* Established, then TIME_WAIT, then listeners (Linux's order). */
 	struct tcp_sock *tp = tcp_lookup(s, g.dst, g.dport, g.src, g.sport);
+	uint32_t isn = 0;
 
 	if (!tp) {
+		struct tcp_tw *tw = tcp_tw_lookup(s, g.dst, g.dport, g.src,
+						  g.sport);
+		if (tw && !tcp_tw_input(s, tw, &g, &isn))
+			return;
 		struct tcp_sock *l = tcp_lookup_listener(s, g.dst, g.dport);
 
-		if (l)
-			listen_input(s, l, &g);
-		else
+		if (tw && !l) {
+			tcp_tw_send_ack(s, tw);
+			return;
+		}
+		if (tw) {
+			s->mib.tcp.TWKilled++;
+			tcp_tw_kill(s, tw);
+		}
+		if (!l) {
 			rst_reply(s, &g);
-		return;
+			return;
+		}
+		tp = listen_input(s, l, &g, isn);
+		if (!tp)
+			return;
+		/* A cookie's final ACK made tp: it may carry data. */
 	}
 	if (tp->state == TCP_SYN_SENT)
 		synsent_input(s, tp, &g);
@@ -640,17 +743,15 @@ void tcp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
 }
 
 void tcp_icmp_error(struct net_stack *s, uint32_t src, uint16_t sport,
-		    uint32_t dst, uint16_t dport, int err)
+		    uint32_t dst, uint16_t dport, uint32_t seq, int err)
 {
 	struct tcp_sock *tp = tcp_lookup(s, src, sport, dst, dport);
 
-	if (!tp)
+	if (!tp || seq_lt(seq, tp->snd_una) || seq_geq(seq, tp->snd_max) ||
+	    err == -EMSGSIZE)
+		return;		/* stale, forged, or no PMTU discovery */
+	if (tp->state != TCP_SYN_SENT && tp->state != TCP_SYN_RECEIVED)
 		return;
-	/* RFC 1122 4.2.3.9: soft errors, except while connecting. */
-	if (tp->state == TCP_SYN_SENT && err == -ECONNREFUSED) {
-		tcp_reset(s, tp, err);
-		return;
-	}
 	tp->sk.so_error = err;
-	net_sock_notify(s, &tp->sk);
+	tcp_done(s, tp);
 }

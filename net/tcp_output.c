@@ -180,6 +180,40 @@ void tcp_respond_rst(struct net_stack *s, uint32_t src, uint32_t dst,
 	send_pkt(s, p, src, dst);
 }
 
+/* The ACK of a TIME_WAIT record (Linux's tcp_v4_timewait_ack). */
+void tcp_tw_send_ack(struct net_stack *s, const struct tcp_tw *tw)
+{
+	uint8_t opt[TCP_OPT_MAX];
+	struct tcp_opts none = { .nsack = 0 };
+	size_t optlen = tcp_opt_build(opt, sizeof(opt), tw->flags & TW_TS,
+				      (uint32_t)s->now + tw->ts_offset,
+				      tw->ts_recent, &none);
+	struct pkt *p = pkt_alloc(0);
+
+	if (!p)
+		return;
+	memcpy(pkt_push(p, optlen), opt, optlen);
+	put_header(pkt_push(p, TCP_HLEN), tw->lport, tw->rport, tw->snd_nxt,
+		   tw->rcv_nxt, optlen, TCP_ACK, tw->rcv_wnd);
+	send_pkt(s, p, tw->laddr, tw->raddr);
+}
+
+void tcp_send_cookie_synack(struct net_stack *s, const struct tcp_seg *g,
+			    uint32_t cookie, uint16_t mss)
+{
+	uint8_t opt[TCP_OPT_MAX];
+	size_t optlen = tcp_opt_build_syn(opt, sizeof(opt), mss, -1, false,
+					  false, 0, 0);
+	struct pkt *p = pkt_alloc(0);
+
+	if (!p)
+		return;
+	memcpy(pkt_push(p, optlen), opt, optlen);
+	put_header(pkt_push(p, TCP_HLEN), g->dport, g->sport, cookie,
+		   g->seq + 1, optlen, TCP_SYN | TCP_ACK, 65535);
+	send_pkt(s, p, g->dst, g->src);
+}
+
 static bool fin_pending(const struct tcp_sock *tp)
 {
 	return tp->flags & TF_FIN_QUEUED;

@@ -17,10 +17,24 @@ void tcp_init(struct net_stack *s)
 
 	wheel_init(&t->wheel, 0);
 	tcp_secret_init(&t->secret);
+	t->sysctl = (struct tcp_sysctl){
+		.fin_timeout = 60,
+		.max_orphans = 1024,
+		.max_tw_buckets = 4096,
+		.orphan_retries = 0,
+		.tw_reuse = 2,
+		.syncookies = 1,
+		.keepalive_time = 7200,
+		.keepalive_intvl = 75,
+		.keepalive_probes = 9,
+		.syn_retries = TCP_SYN_RETRIES,
+		.synack_retries = TCP_SYNACK_RETRIES,
+		.retries2 = TCP_RETRIES2,
+	};
 }
 
-static unsigned ehash(uint32_t laddr, uint16_t lport, uint32_t raddr,
-		      uint16_t rport)
+unsigned tcp_ehash(uint32_t laddr, uint16_t lport, uint32_t raddr,
+		   uint16_t rport)
 {
 	uint32_t h = laddr ^ (raddr * 0x9e3779b1u) ^
 		     ((uint32_t)lport << 16 | rport);
@@ -37,8 +51,8 @@ static struct tcp_sock **bucket(struct net_stack *s, struct tcp_sock *tp)
 
 	if (tp->state == TCP_LISTEN)
 		return &s->tcp.lhash[sk->lport & (TCP_LHASH_SIZE - 1)];
-	return &s->tcp.ehash[ehash(sk->laddr, sk->lport, sk->raddr,
-				   sk->rport)];
+	return &s->tcp.ehash[tcp_ehash(sk->laddr, sk->lport, sk->raddr,
+				       sk->rport)];
 }
 
 void tcp_hash(struct net_stack *s, struct tcp_sock *tp)
@@ -48,6 +62,7 @@ void tcp_hash(struct net_stack *s, struct tcp_sock *tp)
 	tp->hnext = *b;
 	*b = tp;
 	tp->sk.connected = true;	/* "hashed" */
+	s->tcp.inuse++;
 }
 
 void tcp_unhash(struct net_stack *s, struct tcp_sock *tp)
@@ -61,12 +76,14 @@ void tcp_unhash(struct net_stack *s, struct tcp_sock *tp)
 		}
 	}
 	tp->sk.connected = false;
+	s->tcp.inuse--;
 }
 
 struct tcp_sock *tcp_lookup(struct net_stack *s, uint32_t laddr,
 			    uint16_t lport, uint32_t raddr, uint16_t rport)
 {
-	struct tcp_sock *tp = s->tcp.ehash[ehash(laddr, lport, raddr, rport)];
+	struct tcp_sock *tp = s->tcp.ehash[tcp_ehash(laddr, lport, raddr,
+						     rport)];
 
 	for (; tp; tp = tp->hnext)
 		if (tp->sk.lport == lport && tp->sk.rport == rport &&
@@ -108,7 +125,7 @@ struct tcp_sock *tcp_alloc(struct net_stack *s)
 	return tp;
 }
 
-int tcp_alloc_buffers(struct tcp_sock *tp)
+int tcp_alloc_buffers(struct net_stack *s, struct tcp_sock *tp)
 {
 	tp->sndbuf = net_alloc(TCP_SNDBUF);
 	tp->rcvbuf = net_alloc(TCP_RCVBUF);
@@ -118,6 +135,7 @@ int tcp_alloc_buffers(struct tcp_sock *tp)
 		tp->sndbuf = tp->rcvbuf = NULL;
 		return -ENOMEM;
 	}
+	s->tcp.mem += TCP_SNDBUF + TCP_RCVBUF;
 	/* RFC 7323 2.2: the smallest shift that lets the ring be offered. */
 	tp->rcv_wscale = 0;
 	while ((TCP_RCVBUF >> tp->rcv_wscale) > 65535)
@@ -145,7 +163,10 @@ void tcp_set_state(struct net_stack *s, struct tcp_sock *tp, int state)
 {
 	struct tcp_mib *mib = &s->mib.tcp;
 	int old = tp->state;
+	bool was = old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT;
+	bool is = state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
 
+	s->tcp.estab += (unsigned)is - (unsigned)was;
 	/* Linux's meanings (tcp_set_state): EstabResets counts
 	 * ESTABLISHED/CLOSE_WAIT -> CLOSED; AttemptFails is counted where
 	 * SYN_SENT/SYN_RECEIVED fail (tcp_reset, timer). */
@@ -156,6 +177,10 @@ void tcp_set_state(struct net_stack *s, struct tcp_sock *tp, int state)
 	    (old == TCP_SYN_SENT || old == TCP_SYN_RECEIVED))
 		mib->AttemptFails++;
 	tp->state = state;
+	if (state == TCP_ESTABLISHED) {
+		tp->rcv_time = s->now;
+		tcp_keepalive_arm(s, tp);
+	}
 }
 
 static void leave_events(struct net_stack *s, struct net_sock *sk)
@@ -176,8 +201,8 @@ static void release_port(struct net_stack *s, struct tcp_sock *tp)
 	if (!(tp->flags & TF_PORT))
 		return;
 	port_put(port_table(net_port_alloc(s), PORT_TCP, PORT_INET),
-		 tp->sk.lport);
-	tp->flags &= ~TF_PORT;
+		 tp->sk.lport, (tp->flags & TF_PORT_REUSE) ? PORT_REUSE : 0);
+	tp->flags &= ~(TF_PORT | TF_PORT_REUSE);
 }
 
 /* Take tp off its listener's accept queue. */
@@ -203,8 +228,10 @@ static void unqueue_child(struct tcp_sock *tp)
 			prev = c;
 		}
 		tp->flags &= ~TF_ACCEPTQ;
+		l->qlen--;
+	} else if (l->synq) {
+		l->synq--;
 	}
-	l->qlen--;
 	tp->parent = NULL;
 }
 
@@ -215,6 +242,10 @@ void tcp_free(struct net_stack *s, struct tcp_sock *tp)
 	release_port(s, tp);
 	unqueue_child(tp);
 	leave_events(s, &tp->sk);
+	if (tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT)
+		s->tcp.estab--;
+	if (tp->sndbuf)
+		s->tcp.mem -= TCP_SNDBUF + TCP_RCVBUF;
 	net_free(tp->sndbuf);
 	net_free(tp->rcvbuf);
 	if (tp->flags & TF_ORPHAN)
@@ -227,7 +258,7 @@ void tcp_done(struct net_stack *s, struct tcp_sock *tp)
 {
 	tcp_set_state(s, tp, TCP_CLOSED);
 	tcp_unhash(s, tp);
-	tp->t_rexmt = tp->t_delack = tp->t_2msl = 0;
+	tp->t_rexmt = tp->t_delack = tp->t_keep = 0;
 	wheel_del(&s->tcp.wheel, &tp->timer);
 	release_port(s, tp);
 	tp->sk.shutdown = NET_SHUT_RD | NET_SHUT_WR;
@@ -269,4 +300,85 @@ void tcp_stack_free(struct net_stack *s)
 	for (int i = 0; i < TCP_LHASH_SIZE; i++)
 		while (s->tcp.lhash[i])
 			tcp_free(s, s->tcp.lhash[i]);
+	tcp_tw_free_all(s);
+}
+
+/* --- what ss and /proc/net/tcp show ------------------------------------ */
+
+/* Milliseconds to tp's earliest deadline; 0 when none is armed, and at
+ * least 1 when one is (a deadline already due fires at the next poll). */
+static uint64_t next_timer_ms(const struct net_stack *s,
+			      const struct tcp_sock *tp)
+{
+	const uint64_t at[] = { tp->t_rexmt, tp->t_delack, tp->t_keep };
+	uint64_t first = 0;
+
+	for (unsigned i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		if (at[i] && (!first || at[i] < first))
+			first = at[i];
+	if (!first)
+		return 0;
+	return first > s->now ? first - s->now : 1;
+}
+
+static void conn_info(const struct net_stack *s, const struct tcp_sock *tp,
+		      struct tcp_conn_info *ci)
+{
+	const struct net_sock *sk = &tp->sk;
+
+	*ci = (struct tcp_conn_info){
+		.state = tp->state,
+		.orphan = tp->flags & TF_ORPHAN,
+		.laddr = sk->laddr,
+		.raddr = sk->raddr,
+		.lport = sk->lport,
+		.rport = sk->rport,
+		.timer_ms = next_timer_ms(s, tp),
+	};
+	if (tp->state == TCP_LISTEN) {
+		/* As Linux's inet_diag: the accept queue (children that
+		 * completed the handshake), and the backlog. */
+		for (const struct tcp_sock *c = tp->aq_head; c; c = c->aq_next)
+			ci->recvq++;
+		ci->sendq = tp->backlog;
+	} else {
+		ci->recvq = tp->rcv_len;
+		ci->sendq = tp->snd_len;
+	}
+}
+
+void tcp_foreach(struct net_stack *s,
+		 void (*fn)(const struct tcp_conn_info *ci, void *arg),
+		 void *arg)
+{
+	struct tcp_conn_info ci;
+
+	/* Listeners first, as Linux's inet_diag dumps them. */
+	for (int i = 0; i < TCP_LHASH_SIZE; i++)
+		for (const struct tcp_sock *tp = s->tcp.lhash[i]; tp;
+		     tp = tp->hnext) {
+			conn_info(s, tp, &ci);
+			fn(&ci, arg);
+		}
+	for (int i = 0; i < TCP_EHASH_SIZE; i++)
+		for (const struct tcp_sock *tp = s->tcp.ehash[i]; tp;
+		     tp = tp->hnext) {
+			conn_info(s, tp, &ci);
+			fn(&ci, arg);
+		}
+	for (int i = 0; i < TCP_EHASH_SIZE; i++)
+		for (const struct tcp_tw *tw = s->tcp.twhash[i]; tw;
+		     tw = tw->hnext) {
+			int32_t left = (int32_t)(tw->expires -
+						 (uint32_t)s->now);
+
+			ci = (struct tcp_conn_info){
+				.state = (tw->flags & TW_FIN_WAIT_2) ?
+					 TCP_FIN_WAIT_2 : TCP_TIME_WAIT,
+				.laddr = tw->laddr, .raddr = tw->raddr,
+				.lport = tw->lport, .rport = tw->rport,
+				.timer_ms = left > 0 ? (uint64_t)left : 1,
+			};
+			fn(&ci, arg);
+		}
 }

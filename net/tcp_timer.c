@@ -1,11 +1,16 @@
 /*
  * TCP timers. Each connection has one wheel timer armed for the earliest
  * of its deadlines: retransmission or persist (t_rexmt), delayed ACK
- * (t_delack), TIME_WAIT / orphaned FIN_WAIT_2 (t_2msl). A poll costs
- * what is due, never what is idle (net/timerwheel.h).
+ * (t_delack), and t_keep: keepalive (RFC 1122 4.2.3.6, Linux's
+ * tcp_keepalive_*) for a connection with SO_KEEPALIVE, or an orphan's
+ * maximum linger (TCP_ORPHAN_LINGER) after which it is removed whatever
+ * its state. TIME_WAIT records have queues of their own
+ * (tcp_timewait.c). A poll costs what is due, never what is idle
+ * (net/timerwheel.h).
  */
 #include <errno.h>
 
+#include "net/port.h"
 #include "net/stack.h"
 #include "net/tcp.h"
 #include "net/tcp_seq.h"
@@ -22,8 +27,8 @@ void tcp_timer_update(struct net_stack *s, struct tcp_sock *tp)
 		next = tp->t_rexmt;
 	if (tp->t_delack && tp->t_delack < next)
 		next = tp->t_delack;
-	if (tp->t_2msl && tp->t_2msl < next)
-		next = tp->t_2msl;
+	if (tp->t_keep && tp->t_keep < next)
+		next = tp->t_keep;
 	if (next == UINT64_MAX)
 		wheel_del(&s->tcp.wheel, &tp->timer);
 	else if (!wtimer_pending(&tp->timer) || tp->timer.expires != next)
@@ -40,13 +45,17 @@ void tcp_arm_rexmt(struct net_stack *s, struct tcp_sock *tp)
  * retry limit. Returns false when tp is gone. */
 static bool rexmt_timeout(struct net_stack *s, struct tcp_sock *tp)
 {
-	unsigned limit = TCP_RETRIES2;
+	const struct tcp_sysctl *sc = &s->tcp.sysctl;
+	unsigned limit = sc->retries2;
 
 	if (tp->state == TCP_SYN_SENT)
-		limit = TCP_SYN_RETRIES;
+		limit = sc->syn_retries;
 	else if (tp->state == TCP_SYN_RECEIVED)
-		limit = TCP_SYNACK_RETRIES;
+		limit = sc->synack_retries;
+	else if (tp->flags & TF_ORPHAN)	/* Linux: 0 means 8 */
+		limit = sc->orphan_retries ? sc->orphan_retries : 8;
 	if (++tp->retries > limit) {
+		s->mib.tcp.TCPAbortOnTimeout++;
 		tp->sk.so_error = -ETIMEDOUT;
 		tcp_done(s, tp);
 		return false;
@@ -69,6 +78,81 @@ static bool rexmt_timeout(struct net_stack *s, struct tcp_sock *tp)
 	return true;
 }
 
+static const char *const state_name[] = {
+	"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED",
+	"FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK",
+	"TIME_WAIT",
+};
+
+/* An orphan past its maximum linger: removed, whatever its state, with a
+ * reset to tell the peer and a warning (at most one line a second). */
+static void orphan_expired(struct net_stack *s, struct tcp_sock *tp)
+{
+	static uint64_t logged_at;
+	static unsigned unlogged;
+
+	s->mib.tcp.TCPOrphanExpired++;
+	if (logged_at && s->now - logged_at < 1000) {
+		unlogged++;
+	} else {
+		net_log("tcp: orphan %u -> %u in %s for %u s, removed "
+			"(and %u more)", tp->sk.lport, tp->sk.rport,
+			state_name[tp->state], TCP_ORPHAN_LINGER / 1000,
+			unlogged);
+		logged_at = s->now;
+		unlogged = 0;
+	}
+	if (tp->state != TCP_SYN_SENT)
+		tcp_send_rst_for(s, tp);
+	tcp_done(s, tp);
+}
+
+void tcp_keepalive_arm(struct net_stack *s, struct tcp_sock *tp)
+{
+	if (!(tp->flags & TF_KEEPALIVE) || (tp->flags & TF_ORPHAN))
+		return;
+	if (tp->state != TCP_ESTABLISHED && tp->state != TCP_CLOSE_WAIT &&
+	    tp->state != TCP_FIN_WAIT_2)
+		return;
+	tp->t_keep = tp->rcv_time + s->tcp.sysctl.keepalive_time * 1000ull;
+	tcp_timer_update(s, tp);
+}
+
+/* RFC 1122 4.2.3.6 as Linux's tcp_keepalive_timer(): after
+ * keepalive_time idle, a probe every keepalive_intvl; keepalive_probes
+ * unanswered ones end the connection. Returns false when tp is gone. */
+static bool keepalive_timeout(struct net_stack *s, struct tcp_sock *tp)
+{
+	const struct tcp_sysctl *sc = &s->tcp.sysctl;
+	uint64_t idle_deadline = tp->rcv_time + sc->keepalive_time * 1000ull;
+
+	tp->t_keep = 0;
+	if (!(tp->flags & TF_KEEPALIVE) ||
+	    (tp->state != TCP_ESTABLISHED && tp->state != TCP_CLOSE_WAIT &&
+	     tp->state != TCP_FIN_WAIT_2))
+		return true;
+	if (tp->snd_una != tp->snd_max || tp->snd_len) {
+		/* Data in flight: retransmission watches the peer. */
+		tp->t_keep = s->now + sc->keepalive_time * 1000ull;
+		return true;
+	}
+	if (s->now < idle_deadline) {
+		tp->t_keep = idle_deadline;	/* heard from since */
+		return true;
+	}
+	if (tp->keep_probes >= sc->keepalive_probes) {
+		s->mib.tcp.TCPAbortOnTimeout++;
+		tp->sk.so_error = -ETIMEDOUT;
+		tcp_done(s, tp);
+		return false;
+	}
+	tcp_send_probe(s, tp);
+	tp->keep_probes++;
+	s->mib.tcp.TCPKeepAlive++;
+	tp->t_keep = s->now + sc->keepalive_intvl * 1000ull;
+	return true;
+}
+
 void tcp_timer_fn(struct wtimer *t, void *arg)
 {
 	struct tcp_sock *tp = arg;
@@ -76,12 +160,13 @@ void tcp_timer_fn(struct wtimer *t, void *arg)
 	uint64_t now = s->now;
 
 	(void)t;
-	if (tp->t_2msl && tp->t_2msl <= now) {
-		/* TIME_WAIT over (RFC 9293 3.10.8), or an orphan stuck in
-		 * FIN_WAIT_2 (Linux's tcp_fin_timeout). */
-		tp->t_2msl = 0;
-		tcp_done(s, tp);
-		return;
+	if (tp->t_keep && tp->t_keep <= now) {
+		if (tp->flags & TF_ORPHAN) {
+			orphan_expired(s, tp);
+			return;
+		}
+		if (!keepalive_timeout(s, tp))
+			return;
 	}
 	if (tp->t_delack && tp->t_delack <= now) {
 		tp->t_delack = 0;
@@ -110,6 +195,10 @@ void tcp_timer_fn(struct wtimer *t, void *arg)
 
 uint64_t tcp_poll(struct net_stack *s)
 {
+	uint64_t next, tw;
+
 	timer_stack = s;
-	return wheel_run(&s->tcp.wheel, s->now);
+	next = wheel_run(&s->tcp.wheel, s->now);
+	tw = tcp_tw_poll(s);
+	return tw < next ? tw : next;
 }

@@ -27,6 +27,15 @@ struct tcp_sock *tcp_sock_create(struct net_stack *s, void *user)
 	return tp;
 }
 
+static bool listening_on(struct net_stack *s, uint16_t port)
+{
+	for (struct tcp_sock *l = s->tcp.lhash[port & (TCP_LHASH_SIZE - 1)];
+	     l; l = l->hnext)
+		if (l->sk.lport == port)
+			return true;
+	return false;
+}
+
 int tcp_bind(struct net_stack *s, struct tcp_sock *tp, uint32_t addr,
 	     uint16_t port)
 {
@@ -37,13 +46,16 @@ int tcp_bind(struct net_stack *s, struct tcp_sock *tp, uint32_t addr,
 		return -EINVAL;
 	if (addr && !ip_is_local(s, addr))
 		return -EADDRNOTAVAIL;
+	/* SO_REUSEADDR never shares a port with a listener (Linux). */
+	if (port && fl && listening_on(s, port))
+		return -EADDRINUSE;
 	if (port)
 		err = port_bind(tcp_ports(s), port, fl);
 	else
 		err = port_ephemeral(tcp_ports(s), net_random(), fl, &port);
 	if (err)
 		return err;
-	tp->flags |= TF_PORT;
+	tp->flags |= TF_PORT | (fl ? TF_PORT_REUSE : 0);
 	tp->sk.laddr = addr;
 	tp->sk.lport = port;
 	tp->sk.bound = true;
@@ -95,10 +107,35 @@ struct tcp_sock *tcp_accept(struct net_stack *s, struct tcp_sock *tp,
 	return c;
 }
 
+/* tcp_tw_reuse: the oldest TIME_WAIT record from src to dst:dport that
+ * may be taken over, its port now tp's. Linux tries this port by port
+ * in __inet_hash_connect(); here it is the fallback once the ephemeral
+ * range is exhausted. */
+static int reuse_time_wait(struct net_stack *s, struct tcp_sock *tp,
+			   uint32_t src, uint32_t dst, uint16_t dport)
+{
+	for (struct tcp_tw *tw = s->tcp.twq_tw.head; tw; tw = tw->qnext) {
+		if (tw->laddr != src || tw->raddr != dst ||
+		    tw->rport != dport || !tcp_tw_reusable(s, tw))
+			continue;
+		if (port_get(tcp_ports(s), tw->lport, 0))
+			return -ENOMEM;
+		tp->flags |= TF_PORT;
+		tp->sk.lport = tw->lport;
+		tp->sk.bound = true;
+		tp->iss = tw->snd_nxt + 65535 + 2;
+		s->mib.tcp.TWRecycled++;
+		tcp_tw_kill(s, tw);
+		return 0;
+	}
+	return -EADDRNOTAVAIL;
+}
+
 int tcp_connect(struct net_stack *s, struct tcp_sock *tp, uint32_t dst,
 		uint16_t dport)
 {
 	struct tcp_secret *sec = &s->tcp.secret;
+	struct tcp_tw *tw;
 	uint32_t src;
 	int err;
 
@@ -117,20 +154,33 @@ int tcp_connect(struct net_stack *s, struct tcp_sock *tp, uint32_t dst,
 		err = port_ephemeral(tcp_ports(s),
 				     tcp_port_offset(sec, src, dst, dport), 0,
 				     &port);
+		if (err == -EADDRNOTAVAIL)
+			err = reuse_time_wait(s, tp, src, dst, dport);
+		else if (!err) {
+			tp->flags |= TF_PORT;
+			tp->sk.lport = port;
+			tp->sk.bound = true;
+		}
 		if (err)
 			return err;
-		tp->flags |= TF_PORT;
-		tp->sk.lport = port;
-		tp->sk.bound = true;
 	} else if (tcp_lookup(s, src, tp->sk.lport, dst, dport)) {
 		return -EADDRNOTAVAIL;
+	} else if ((tw = tcp_tw_lookup(s, src, tp->sk.lport, dst, dport))) {
+		/* Our own earlier incarnation is in TIME_WAIT. */
+		if (!tcp_tw_reusable(s, tw))
+			return -EADDRNOTAVAIL;
+		tp->iss = tw->snd_nxt + 65535 + 2;
+		s->mib.tcp.TWRecycled++;
+		tcp_tw_kill(s, tw);
 	}
-	if ((err = tcp_alloc_buffers(tp)))
+	if ((err = tcp_alloc_buffers(s, tp)))
 		return err;
 	tp->sk.laddr = src;
 	tp->sk.raddr = dst;
 	tp->sk.rport = dport;
-	tp->iss = tcp_isn(sec, src, dst, tp->sk.lport, dport, s->now * 1000);
+	if (!tp->iss)
+		tp->iss = tcp_isn(sec, src, dst, tp->sk.lport, dport,
+				  s->now * 1000);
 	tcp_init_conn(s, tp);
 	tp->state = TCP_SYN_SENT;
 	tcp_hash(s, tp);
@@ -244,9 +294,17 @@ static void close_listener(struct net_stack *s, struct tcp_sock *l)
 	tcp_free(s, l);
 }
 
-void tcp_close(struct net_stack *s, struct tcp_sock *tp)
+/* Detach tp from its user: from now on the stack owns it. */
+static void orphan(struct net_stack *s, struct tcp_sock *tp)
 {
 	tp->sk.user = NULL;
+	tp->flags |= TF_ORPHAN;
+	s->tcp.orphans++;
+}
+
+void tcp_abort(struct net_stack *s, struct tcp_sock *tp)
+{
+	orphan(s, tp);
 	switch (tp->state) {
 	case TCP_LISTEN:
 		close_listener(s, tp);
@@ -255,26 +313,78 @@ void tcp_close(struct net_stack *s, struct tcp_sock *tp)
 		tcp_free(s, tp);
 		return;
 	case TCP_SYN_SENT:
-		tp->flags |= TF_ORPHAN;
-		s->tcp.orphans++;
-		tcp_done(s, tp);
+		break;
+	default:
+		/* Linux's tcp_disconnect(): RST from any synchronised
+		 * state, whatever is queued. */
+		s->mib.tcp.TCPAbortOnClose++;
+		tcp_send_rst_for(s, tp);
+		break;
+	}
+	tcp_done(s, tp);
+}
+
+void tcp_close(struct net_stack *s, struct tcp_sock *tp)
+{
+	switch (tp->state) {
+	case TCP_LISTEN:
+	case TCP_CLOSED:
+	case TCP_SYN_SENT:
+		tcp_abort(s, tp);	/* nothing to say to a peer */
 		return;
 	default:
 		break;
 	}
-	tp->flags |= TF_ORPHAN;
-	s->tcp.orphans++;
-	if (tp->rcv_len && tp->state != TCP_TIME_WAIT) {
+	orphan(s, tp);
+	if (tp->rcv_len) {
 		/* Unread data: abort (RFC 2525 2.17, as Linux does). */
+		s->mib.tcp.TCPAbortOnData++;
 		tcp_send_rst_for(s, tp);
 		tcp_done(s, tp);
 		return;
 	}
-	if (tp->state == TCP_FIN_WAIT_2 && !tp->t_2msl) {
-		tp->t_2msl = s->now + TCP_FIN_TIMEOUT;
-		tcp_timer_update(s, tp);
-	}
 	tcp_shutdown(s, tp, NET_SHUT_RD | NET_SHUT_WR);
+	if (tp->state == TCP_FIN_WAIT_2) {
+		/* Our FIN is acknowledged already: only the peer's is
+		 * awaited, by a FIN_WAIT_2 record (Linux's tcp_close()). */
+		tcp_time_wait(s, tp, TCP_FIN_WAIT_2,
+			      s->tcp.sysctl.fin_timeout * 1000);
+		return;
+	}
+	if (s->tcp.orphans > s->tcp.sysctl.max_orphans) {
+		/* Over tcp_max_orphans (Linux's tcp_too_many_orphans()):
+		 * every orphan that is closed or past its linger was reaped
+		 * when it got there, so the newcomer is the one reset. */
+		s->mib.tcp.TCPAbortOnMemory++;
+		net_log("tcp: too many orphaned sockets");
+		tcp_send_rst_for(s, tp);
+		tcp_done(s, tp);
+		return;
+	}
+	tp->t_keep = s->now + TCP_ORPHAN_LINGER;
+	tcp_timer_update(s, tp);
+}
+
+bool tcp_closing(const struct tcp_sock *tp)
+{
+	return tp->state == TCP_FIN_WAIT_1 || tp->state == TCP_CLOSING ||
+	       tp->state == TCP_LAST_ACK;
+}
+
+void tcp_set_keepalive(struct net_stack *s, struct tcp_sock *tp, bool on)
+{
+	if (!on) {
+		tp->flags &= ~TF_KEEPALIVE;
+		if (!(tp->flags & TF_ORPHAN)) {
+			tp->t_keep = 0;
+			tcp_timer_update(s, tp);
+		}
+		return;
+	}
+	if (tp->flags & TF_KEEPALIVE)
+		return;
+	tp->flags |= TF_KEEPALIVE;
+	tcp_keepalive_arm(s, tp);
 }
 
 unsigned tcp_poll_events(struct net_stack *s, struct tcp_sock *tp)

@@ -179,6 +179,24 @@ void tcp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
 	tcp_last_len = len;
 }
 
+/* ICMP errors quoting TCP segments. */
+static int tcp_icmp_calls;
+static int tcp_icmp_err;
+static uint32_t tcp_icmp_seq;
+
+void tcp_icmp_error(struct net_stack *s, uint32_t src, uint16_t sport,
+		    uint32_t dst, uint16_t dport, uint32_t seq, int err)
+{
+	(void)s;
+	(void)src;
+	(void)sport;
+	(void)dst;
+	(void)dport;
+	tcp_icmp_calls++;
+	tcp_icmp_seq = seq;
+	tcp_icmp_err = err;
+}
+
 void ping_input(struct net_stack *s, uint32_t src, uint16_t id, uint16_t seq,
 		const uint8_t *payload, size_t len, uint8_t ttl)
 {
@@ -251,6 +269,7 @@ static void reset_fakes(void)
 	udp_calls = 0;
 	udp_no_socket = false;
 	uerr_calls = 0;
+	tcp_icmp_calls = 0;
 	ping_calls = 0;
 }
 

@@ -267,6 +267,27 @@ TEST(test_icmp_errors_reach_the_udp_socket_with_errno)
 	teardown();
 }
 
+TEST(test_icmp_error_quoting_tcp_reaches_tcp_with_its_sequence_number)
+{
+	uint8_t q[128], t[20] = { 0 }, m[256];
+	size_t qlen;
+
+	setup();
+	put_be16(t, 40000);
+	put_be16(t + 2, 80);
+	put_be32(t + 4, 0xdeadbeef);
+	t[12] = 5 << 4;
+	t[13] = 0x02;	/* SYN */
+	qlen = mkip(q, ME, PEER, IPPROTO_TCP_, 3, 0, 64, t, sizeof(t));
+	icmp_in(&eth0, GW, ME, 64, m,
+		mkicmp(m, ICMP_DEST_UNREACH, 1, 0, q, qlen));
+	CHECK_EQ(tcp_icmp_calls, 1);
+	CHECK_EQ(tcp_icmp_seq, 0xdeadbeef);
+	CHECK_EQ(tcp_icmp_err, -EHOSTUNREACH);
+	CHECK_EQ(uerr_calls, 0);
+	teardown();
+}
+
 TEST(test_icmp_error_with_truncated_quote_is_dropped)
 {
 	/* the quoted header must be whole, with 8 bytes after it */
@@ -529,6 +550,7 @@ int main(void)
 	RUN(test_icmp_drops_message_shorter_than_header);
 	RUN(test_icmp_echo_reply_goes_to_ping_sockets);
 	RUN(test_icmp_errors_reach_the_udp_socket_with_errno);
+	RUN(test_icmp_error_quoting_tcp_reaches_tcp_with_its_sequence_number);
 	RUN(test_icmp_error_with_truncated_quote_is_dropped);
 	RUN(test_icmp_error_quoting_later_fragment_is_ignored);
 	RUN(test_icmp_udp_port_unreachable_quotes_the_datagram);

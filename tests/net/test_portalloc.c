@@ -32,7 +32,8 @@ static void release_all(struct port_table *t, unsigned lo, unsigned hi)
 {
 	for (unsigned p = lo; p <= hi; p++)
 		while (port_refs(t, (uint16_t)p))
-			port_put(t, (uint16_t)p);
+			if (port_put(t, (uint16_t)p, 0))
+				port_put(t, (uint16_t)p, PORT_REUSE);
 }
 
 TEST(test_portalloc_default_range_is_linux_ip_local_port_range)
@@ -68,7 +69,7 @@ TEST(test_portalloc_exhausted_range_fails_after_one_scan)
 	CHECK_EQ(port_ephemeral(udp(), 0, 0, &p), -EADDRNOTAVAIL);
 	CHECK_EQ(udp()->cursor - before, 10);	/* exactly one scan */
 	/* A freed port is found again. */
-	CHECK_EQ(port_put(udp(), 5003), 0);
+	CHECK_EQ(port_put(udp(), 5003, 0), 0);
 	CHECK_EQ(port_ephemeral(udp(), 0, 0, &p), 0);
 	CHECK_EQ(p, 5003);
 	release_all(udp(), 5000, 5009);
@@ -85,7 +86,7 @@ TEST(test_portalloc_cursor_advances_past_a_freed_port)
 	CHECK_EQ(b, 6000 + (a - 6000 + 1) % 100);
 	/* Freeing a does not make it the next choice (RFC 6056: avoid
 	 * reusing a port just closed). */
-	CHECK_EQ(port_put(udp(), a), 0);
+	CHECK_EQ(port_put(udp(), a, 0), 0);
 	CHECK_EQ(port_ephemeral(udp(), 0, 0, &c), 0);
 	CHECK_EQ(c, 6000 + (b - 6000 + 1) % 100);
 	/* A held port is stepped over. */
@@ -121,15 +122,15 @@ TEST(test_portalloc_refcount_frees_with_last_put)
 	CHECK_EQ(port_get(udp(), 8080, 0), 0);
 	CHECK_EQ(port_get(udp(), 8080, 0), 0);
 	CHECK_EQ(port_refs(udp(), 8080), 3);
-	CHECK_EQ(port_put(udp(), 8080), 0);
-	CHECK_EQ(port_put(udp(), 8080), 0);
+	CHECK_EQ(port_put(udp(), 8080, 0), 0);
+	CHECK_EQ(port_put(udp(), 8080, 0), 0);
 	CHECK_EQ(port_refs(udp(), 8080), 1);
 	CHECK_EQ(port_bind(udp(), 8080, 0), -EADDRINUSE);
-	CHECK_EQ(port_put(udp(), 8080), 0);
+	CHECK_EQ(port_put(udp(), 8080, 0), 0);
 	CHECK_EQ(port_refs(udp(), 8080), 0);
-	CHECK_EQ(port_put(udp(), 8080), -ENOENT);
+	CHECK_EQ(port_put(udp(), 8080, 0), -ENOENT);
 	CHECK_EQ(port_bind(udp(), 8080, 0), 0);
-	CHECK_EQ(port_put(udp(), 8080), 0);
+	CHECK_EQ(port_put(udp(), 8080, 0), 0);
 	CHECK_EQ(port_host_allocs, 0);
 }
 
@@ -138,7 +139,7 @@ TEST(test_portalloc_bind_in_use_needs_reuse_on_every_holder)
 	setup(0, 0);
 	CHECK_EQ(port_bind(udp(), 53, 0), 0);
 	CHECK_EQ(port_bind(udp(), 53, PORT_REUSE), -EADDRINUSE);
-	CHECK_EQ(port_put(udp(), 53), 0);
+	CHECK_EQ(port_put(udp(), 53, 0), 0);
 
 	CHECK_EQ(port_bind(udp(), 53, PORT_REUSE), 0);
 	CHECK_EQ(port_bind(udp(), 53, 0), -EADDRINUSE);
@@ -150,6 +151,31 @@ TEST(test_portalloc_bind_in_use_needs_reuse_on_every_holder)
 	CHECK_EQ(port_bind(udp(), 53, PORT_REUSE), -EADDRINUSE);
 	CHECK_EQ(port_bind(udp(), 0, 0), -EINVAL);
 	release_all(udp(), 53, 53);
+	CHECK_EQ(port_host_allocs, 0);
+}
+
+TEST(test_portalloc_relaxed_holder_lets_reuse_bind_in)
+{
+	struct port_table *t;
+
+	setup(0, 0);
+	t = port_table(&pa, PORT_TCP, PORT_INET);
+	/* A listener without SO_REUSEADDR and its accepted connection. */
+	CHECK_EQ(port_bind(t, 80, 0), 0);
+	CHECK_EQ(port_get(t, 80, 0), 0);
+	/* The listener goes; the connection enters TIME_WAIT. */
+	CHECK_EQ(port_put(t, 80, 0), 0);
+	CHECK_EQ(port_bind(t, 80, PORT_REUSE), -EADDRINUSE);
+	CHECK_EQ(port_relax(t, 80), 0);
+	CHECK_EQ(port_relax(t, 80), -ENOENT);
+	CHECK_EQ(port_bind(t, 80, 0), -EADDRINUSE);
+	CHECK_EQ(port_bind(t, 80, PORT_REUSE), 0);
+	/* A strict put where no strict reference is left changes nothing. */
+	CHECK_EQ(port_put(t, 80, 0), -ENOENT);
+	CHECK_EQ(port_refs(t, 80), 2);
+	CHECK_EQ(port_put(t, 80, PORT_REUSE), 0);
+	CHECK_EQ(port_put(t, 80, PORT_REUSE), 0);
+	CHECK_EQ(port_refs(t, 80), 0);
 	CHECK_EQ(port_host_allocs, 0);
 }
 
@@ -229,6 +255,7 @@ int main(void)
 	RUN(test_portalloc_cursor_starts_at_random);
 	RUN(test_portalloc_refcount_frees_with_last_put);
 	RUN(test_portalloc_bind_in_use_needs_reuse_on_every_holder);
+	RUN(test_portalloc_relaxed_holder_lets_reuse_bind_in);
 	RUN(test_portalloc_range_change_applies_to_udp_and_tcp_only);
 	RUN(test_portalloc_tables_are_independent_per_protocol_and_family);
 	RUN(test_portalloc_offset_separates_peers);

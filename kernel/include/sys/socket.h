@@ -22,8 +22,12 @@
  * ECONNRESET; MSG_WAITALL; MSG_PEEK is not offered on streams),
  * shutdown, and close(), which hands the connection to the stack to
  * finish (FIN, TIME_WAIT) while the descriptor is gone at once; unread
- * data makes close() reset instead, as on Linux. TCP_NODELAY is in
- * <netinet/tcp.h>; SO_REUSEADDR is honoured by bind. Blocking calls
+ * data makes close() reset instead, as on Linux. SO_LINGER {1, 0}
+ * makes close() reset and free everything at once; {1, N} makes it
+ * block until the FIN is acknowledged or N seconds pass. SO_KEEPALIVE
+ * probes an idle connection (sysctl net.ipv4.tcp_keepalive_*). TCP_NODELAY
+ * is in <netinet/tcp.h>; SO_REUSEADDR is honoured by bind (also past
+ * connections in TIME_WAIT, never past a listener). Blocking calls
  * honour O_NONBLOCK, MSG_DONTWAIT, SO_RCVTIMEO (receive, accept) and
  * SO_SNDTIMEO (send, connect: EINPROGRESS when it passes, as Linux);
  * close() from another thread wakes a blocked call, which then fails
