@@ -131,6 +131,7 @@ UNIT_test_icmp := $(UNIT_test_ip)
 UNIT_test_route := net/route.c
 UNIT_test_tcp_opt := net/tcp_opt.c
 UNIT_test_tcp_cc := net/tcp_cc.c
+UNIT_test_tcp_sack := net/tcp_sack.c
 UNIT_test_tcp_isn := net/tcp_isn.c net/siphash.c
 UNIT_test_timerwheel := net/timerwheel.c
 # The whole stack over a simulated link.
@@ -150,19 +151,35 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
 	$(patsubst tests/net/%.c,%,$(wildcard tests/net/test_*.c)) \
 	$(patsubst tests/sim/%.c,%,$(wildcard tests/sim/test_*.c))
 
-$(HOST)/%: tests/unit/%.c tests/unit/test.h FORCE
-	@mkdir -p $(HOST)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(UNIT_$*) -o $@
+# Each source is compiled once into build/host/obj/ and shared by every
+# test that links it (the whole-stack tests link the same thirty files);
+# -MMD keeps both the objects and the test programs up to date.
+host_objs = $(patsubst %.c,$(HOST)/obj/%.o,$(1))
 
-# Stack tests: each links the net/ files it names (UNIT_ lines above).
-$(HOST)/%: tests/net/%.c tests/unit/test.h FORCE
-	@mkdir -p $(HOST)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(UNIT_$*) -o $@
+$(HOST)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
-# Close-lifecycle simulations: the whole stack, as the stack tests.
-$(HOST)/%: tests/sim/%.c tests/sim/tcp_harness.h tests/unit/test.h FORCE
+.SECONDEXPANSION:
+# tests/unit/: portable kernel parts; tests/net/: each protocol and
+# whole stacks on a simulated link; tests/sim/: TCP's close lifecycle.
+$(HOST)/%: tests/unit/%.c $$(call host_objs,$$(UNIT_$$*))
 	@mkdir -p $(HOST)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(UNIT_$*) -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -MT $@ -MF $@.d $< \
+		$(call host_objs,$(UNIT_$*)) -o $@
+
+$(HOST)/%: tests/net/%.c $$(call host_objs,$$(UNIT_$$*))
+	@mkdir -p $(HOST)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -MT $@ -MF $@.d $< \
+		$(call host_objs,$(UNIT_$*)) -o $@
+
+$(HOST)/%: tests/sim/%.c $$(call host_objs,$$(UNIT_$$*))
+	@mkdir -p $(HOST)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -MT $@ -MF $@.d $< \
+		$(call host_objs,$(UNIT_$*)) -o $@
+
+-include $(wildcard $(HOST)/*.d) \
+	$(shell find $(HOST)/obj -name '*.d' 2>/dev/null)
 
 unit: $(addprefix $(HOST)/,$(UNIT_TESTS))
 

@@ -36,6 +36,19 @@ esac
 # runs never fight over a port: base -> 7, base+1 -> 80, base+2 -> 5201,
 # base+3 -> 9 (discard), base+4 -> 19 (chargen); interactively 5500 -> 7,
 # 8080 -> 80, 5201 -> 5201, 5509 -> 9, 5519 -> 19.
+#
+# Test runs also forward base+6 -> 5000, a port no service uses, for
+# the guest's own listeners (`nc -l 5000`).
+#
+# The other way, for test runs only: the guest's connections to
+# 10.0.2.100:7 reach 127.0.0.1:(base+5) on the host (guestfwd, which
+# restrict=on allows), where a test's server listens. QEMU runs
+# tools/guestfwd-relay.py for each such connection (guestfwd's cmd:
+# form); the relay reads KITE_PORT_BASE from its environment, which it
+# inherits through QEMU, and passes a close by either side on to the
+# other. (The chardev form, ...-tcp:127.0.0.1:PORT, would make QEMU
+# fail to start unless the server already listened, and never shows the
+# guest the server's close.)
 if [ -n "${KITE_PORT_BASE:-}" ]; then
 	p_echo=$KITE_PORT_BASE p_http=$((KITE_PORT_BASE + 1)) p_iperf=$((KITE_PORT_BASE + 2))
 	p_discard=$((KITE_PORT_BASE + 3)) p_chargen=$((KITE_PORT_BASE + 4))
@@ -47,6 +60,11 @@ fwd="$fwd,hostfwd=tcp:127.0.0.1:$p_http-:80"
 fwd="$fwd,hostfwd=tcp:127.0.0.1:$p_iperf-:5201"
 fwd="$fwd,hostfwd=tcp:127.0.0.1:$p_discard-:9"
 fwd="$fwd,hostfwd=tcp:127.0.0.1:$p_chargen-:19"
+if [ -n "${KITE_PORT_BASE:-}" ]; then
+	fwd="$fwd,hostfwd=tcp:127.0.0.1:$((KITE_PORT_BASE + 6))-:5000"
+	relay=$(cd "$(dirname "$0")" && pwd)/guestfwd-relay.py
+	fwd="$fwd,guestfwd=tcp:10.0.2.100:7-cmd:$relay"
+fi
 user="user,restrict=on,$fwd"
 
 case $nic in
