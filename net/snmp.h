@@ -41,6 +41,10 @@ struct tcp_mib {
 	uint64_t SyncookiesSent, SyncookiesRecv, SyncookiesFailed;
 	uint64_t ListenOverflows, ListenDrops;
 	uint64_t TCPKeepAlive;		/* keepalive probes sent */
+	uint64_t TCPTimeouts;		/* retransmission timer expiries */
+	uint64_t TCPFastRetrans;	/* fast retransmits (3 dupacks) */
+	uint64_t TCPSackRecovery;	/* ... of them with a SACK peer */
+	uint64_t TCPSackRetrans;	/* holes resent from the scoreboard */
 };
 
 struct udp_mib {

@@ -16,21 +16,28 @@
  * event list (net_sock_notify / net_take_events) carries TCP sockets
  * too; sk.so_error holds an asynchronous error (connect refused, reset).
  *
- * Buffers: each connection owns a send ring (TCP_SNDBUF bytes) and a
- * receive ring (TCP_RCVBUF bytes), allocated when it becomes
- * synchronised-to-be (connect, or a SYN accepted by a listener).
+ * Buffers: each connection owns a send ring and a receive ring, of half
+ * its SO_SNDBUF / SO_RCVBUF (which hold twice what was asked, as on
+ * Linux; TCP_SNDBUF and TCP_RCVBUF by default; a listener's children
+ * inherit its sizes), allocated when it becomes synchronised-to-be
+ * (connect, or a SYN accepted by a listener) and fixed from then on.
  * Out-of-order data is written straight into the receive ring at its
  * offset (the advertised window never exceeds the ring's free space) and
  * remembered as up to TCP_OOO_MAX ranges, which are also the SACK blocks
  * we send (RFC 2018); a segment that would need a further range is
  * dropped and re-ACKed. The sender keeps no per-segment queue:
- * retransmission re-reads the ring from SND.UNA.
+ * retransmission re-reads the ring from SND.UNA, and the peer's SACK
+ * blocks (tcp_sack.h) say which holes to resend during recovery.
  *
- * Lifetime: tcp_close() detaches the user at once. A connection not yet
- * closed becomes an orphan that the stack drives to CLOSED (through
- * FIN_WAIT1/2, CLOSING, LAST_ACK, TIME_WAIT) and then frees. In this
- * increment a TIME_WAIT connection keeps its whole TCB (buffers freed)
- * for TCP_TIMEWAIT_LEN.
+ * Lifetime, as Linux's: tcp_close() detaches the user at once. A
+ * connection not yet closed becomes an orphan that the stack drives
+ * through FIN_WAIT_1, CLOSING or LAST_ACK and then frees; bounded by
+ * tcp_max_orphans, tcp_orphan_retries and TCP_ORPHAN_LINGER. An orphan
+ * waiting only for the peer's FIN (FIN_WAIT_2), and any connection that
+ * reaches TIME_WAIT, is reduced to a 64-byte struct tcp_tw record
+ * (tcp_timewait.c) and its TCB closed: a user still holding the socket
+ * sees it CLOSED, ss shows the record. Lookup order for a segment:
+ * connections, then records, then listeners.
  */
 #ifndef KITE_NET_TCP_H
 #define KITE_NET_TCP_H
@@ -43,6 +50,7 @@
 #include "net/tcp_cc.h"
 #include "net/tcp_isn.h"
 #include "net/tcp_opt.h"
+#include "net/tcp_sack.h"
 #include "net/timerwheel.h"
 
 /* Knobs, Linux's names where one exists. */
@@ -53,8 +61,8 @@
 #define TCP_RETRIES2		15	/* net.ipv4.tcp_retries2 */
 #define TCP_DELACK_MIN		40U	/* ms */
 #define TCP_DELACK_MAX		200U	/* ms */
-#define TCP_SNDBUF		(64 * 1024)	/* bytes of the send ring */
-#define TCP_RCVBUF		(64 * 1024)	/* bytes of the receive ring */
+#define TCP_SNDBUF		(64 * 1024)	/* default send ring */
+#define TCP_RCVBUF		(64 * 1024)	/* default receive ring */
 #define TCP_MSS_DEFAULT		536U	/* RFC 9293 3.7.1: no MSS option */
 #define TCP_OOO_MAX		4	/* out-of-order ranges (SACK blocks) */
 #define TCP_EHASH_SIZE		256	/* connection buckets; power of 2 */
@@ -101,6 +109,7 @@ enum tcp_fsm_state {
 #define TF_ACCEPTQ	0x2000	/* on its listener's accept queue */
 #define TF_PORT_REUSE	0x4000	/* lport reference taken with PORT_REUSE */
 #define TF_KEEPALIVE	0x8000	/* SO_KEEPALIVE */
+#define TF_SYNQ		0x10000	/* holds a place in its listener's synq */
 
 struct tcp_ooo {
 	uint32_t start, end;	/* sequence range held in the ring */
@@ -134,9 +143,12 @@ struct tcp_sock {
 
 	struct tcp_rtt rtt;
 	struct tcp_cc cc;
+	struct tcp_sackb sackb;		/* what the peer SACKed */
+	uint32_t sack_rxt;		/* recovery: retransmitted up to */
 
 	/* Rings. snd: bytes from SND.UNA (SYN excluded), snd_len of them. */
 	uint8_t *sndbuf, *rcvbuf;
+	uint32_t snd_size, rcv_size;	/* ring bytes (SO_SNDBUF/SO_RCVBUF) */
 	uint32_t snd_head, snd_len;
 	uint32_t rcv_head, rcv_len;	/* in-order bytes not yet read */
 	struct tcp_ooo ooo[TCP_OOO_MAX];
@@ -222,6 +234,8 @@ struct tcp_state {
 	 * estab: ESTABLISHED or CLOSE_WAIT (CurrEstab). */
 	unsigned inuse, orphans, tw, allocated, estab;
 	size_t mem;
+	uint64_t orphan_log_at;		/* rate limit of the expiry warning */
+	unsigned orphan_unlogged;
 };
 
 struct net_stack;
@@ -343,10 +357,15 @@ void tcp_send_ack(struct net_stack *s, struct tcp_sock *tp);
 void tcp_send_syn(struct net_stack *s, struct tcp_sock *tp);
 /* Resend the segment at SND.UNA (fast retransmit, partial ACK). */
 void tcp_retransmit_head(struct net_stack *s, struct tcp_sock *tp);
+/* Resend the next hole the peer's SACKs show, at or after sack_rxt;
+ * false if there is none (or SACK is off). */
+bool tcp_sack_retransmit(struct net_stack *s, struct tcp_sock *tp);
 void tcp_send_probe(struct net_stack *s, struct tcp_sock *tp);
 /* SYN-ACK of a SYN cookie: ISN cookie, only the MSS option. */
 void tcp_send_cookie_synack(struct net_stack *s, const struct tcp_seg *g,
-			    uint32_t cookie, uint16_t mss);
+			    uint32_t cookie, uint16_t mss, uint16_t win);
+/* The window a SYN cookie's SYN-ACK offers for listener l (unscaled). */
+uint16_t tcp_cookie_window(const struct tcp_sock *l);
 void tcp_send_rst_for(struct net_stack *s, struct tcp_sock *tp);
 /* RST answering a segment (RFC 9293 3.10.7.1). */
 void tcp_respond_rst(struct net_stack *s, uint32_t src, uint32_t dst,

@@ -84,8 +84,10 @@ static void child_established(struct net_stack *s, struct tcp_sock *tp)
 	s->mib.tcp.PassiveOpens++;
 	if (!l)
 		return;
-	if (l->synq)
+	if (tp->flags & TF_SYNQ) {
+		tp->flags &= ~TF_SYNQ;
 		l->synq--;
+	}
 	l->qlen++;
 	tp->aq_next = NULL;
 	if (l->aq_tail)
@@ -107,6 +109,8 @@ static struct tcp_sock *new_child(struct net_stack *s, struct tcp_sock *l,
 
 	if (!tp)
 		return NULL;
+	tp->sk.rcvbuf = l->sk.rcvbuf;	/* inherited, as on Linux */
+	tp->sk.sndbuf = l->sk.sndbuf;
 	if (tcp_alloc_buffers(s, tp) ||
 	    port_get(port_table(net_port_alloc(s), PORT_TCP, PORT_INET),
 		     l->sk.lport, reuse ? PORT_REUSE : 0)) {
@@ -160,7 +164,7 @@ static bool cookie_ack(struct net_stack *s, struct tcp_sock *l,
 	tcp_init_conn(s, tp);
 	tp->irs = g->seq - 1;
 	tp->rcv_nxt = g->seq;
-	tp->rcv_adv = g->seq + 65535;
+	tp->rcv_adv = g->seq + tcp_cookie_window(l);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = g->ack;
 	tp->snd_wnd = g->wnd;
 	tp->snd_wl1 = g->seq;
@@ -208,7 +212,7 @@ static struct tcp_sock *listen_input(struct net_stack *s, struct tcp_sock *l,
 		l->synq_overflow = s->now ? s->now : 1;
 		tcp_send_cookie_synack(s, g, syncookie_make(&s->tcp.secret,
 			g->src, g->dst, g->sport, g->dport, g->seq, mss, s->now),
-			syncookie_mss(mss));
+			syncookie_mss(mss), tcp_cookie_window(l));
 		s->mib.tcp.SyncookiesSent++;
 		return NULL;
 	}
@@ -219,6 +223,7 @@ static struct tcp_sock *listen_input(struct net_stack *s, struct tcp_sock *l,
 		return NULL;
 	}
 	l->synq++;
+	tp->flags |= TF_SYNQ;
 	tp->iss = isn ? isn : tcp_isn(&s->tcp.secret, g->dst, g->src,
 				      g->dport, g->sport, s->now * 1000);
 	tcp_init_conn(s, tp);
@@ -317,8 +322,8 @@ static bool acceptable(const struct tcp_sock *tp, const struct tcp_seg *g)
 static void ring_put(struct tcp_sock *tp, uint32_t off, const uint8_t *d,
 		     uint32_t len)
 {
-	uint32_t i = (tp->rcv_head + off) % TCP_RCVBUF;
-	uint32_t first = len < TCP_RCVBUF - i ? len : TCP_RCVBUF - i;
+	uint32_t i = (tp->rcv_head + off) % tp->rcv_size;
+	uint32_t first = len < tp->rcv_size - i ? len : tp->rcv_size - i;
 
 	memcpy(tp->rcvbuf + i, d, first);
 	memcpy(tp->rcvbuf, d + first, len - first);
@@ -475,6 +480,9 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 	}
 	uint32_t wnd = g->wnd << tp->snd_wscale;
 
+	if ((tp->flags & TF_SACK) && g->opt.nsack)
+		tcp_sackb_update(&tp->sackb, tp->snd_una, tp->snd_max,
+				 g->opt.sack, g->opt.nsack);
 	if (seq_gt(g->ack, tp->snd_una)) {
 		uint32_t acked = g->ack - tp->snd_una;
 		uint32_t data = acked;
@@ -483,15 +491,21 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 			data--;		/* the FIN's sequence number */
 		if (data > tp->snd_len)
 			data = tp->snd_len;
-		tp->snd_head = (tp->snd_head + data) % TCP_SNDBUF;
+		tp->snd_head = (tp->snd_head + data) % tp->snd_size;
 		tp->snd_len -= data;
 		rtt_sample(s, tp, g);
 		tp->retries = 0;
 		tp->snd_una = g->ack;
+		tcp_sackb_prune(&tp->sackb, tp->snd_una);
 		if (seq_lt(tp->snd_nxt, tp->snd_una))
 			tp->snd_nxt = tp->snd_una;
+		/* A partial ACK: NewReno resends the new first segment
+		 * (RFC 6582 3.2 step 3); with SACK only what the peer's
+		 * blocks show missing goes (RFC 6675), the rest is in
+		 * flight as far as anyone knows. */
 		if (tcp_cc_on_ack(&tp->cc, acked, g->ack,
-				  tp->snd_max - g->ack) == TCP_CC_RETRANSMIT)
+				  tp->snd_max - g->ack) == TCP_CC_RETRANSMIT &&
+		    !tcp_sack_retransmit(s, tp) && !(tp->flags & TF_SACK))
 			tcp_retransmit_head(s, tp);
 		tp->cc.dupacks = tp->cc.in_recovery ? tp->cc.dupacks : 0;
 		if (tp->snd_una == tp->snd_max) {
@@ -505,10 +519,25 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 		   !(g->flags & (TCP_SYN | TCP_FIN)) && wnd == tp->snd_wnd &&
 		   tp->snd_una != tp->snd_max) {
 		/* Duplicate ACK (RFC 5681 2). */
-		if (tcp_cc_on_dupack(&tp->cc, tp->snd_una, tp->snd_max,
-				     tp->snd_max - tp->snd_una) ==
-		    TCP_CC_FAST_RETRANSMIT)
+		switch (tcp_cc_on_dupack(&tp->cc, tp->snd_una, tp->snd_max,
+					 tp->snd_max - tp->snd_una)) {
+		case TCP_CC_FAST_RETRANSMIT:
+			s->mib.tcp.TCPFastRetrans++;
+			if (tp->flags & TF_SACK)
+				s->mib.tcp.TCPSackRecovery++;
+			tp->sack_rxt = tp->snd_una;
 			tcp_retransmit_head(s, tp);
+			tp->sack_rxt = tp->snd_una +
+				(tp->snd_len < tp->mss ? tp->snd_len : tp->mss);
+			break;
+		case TCP_CC_INFLATE:
+			/* One more segment has left the network: the next
+			 * hole goes first, before new data (RFC 6675 5). */
+			tcp_sack_retransmit(s, tp);
+			break;
+		default:
+			break;
+		}
 	}
 	/* Send window update (RFC 9293 3.10.7.4). */
 	if (seq_lt(tp->snd_wl1, g->seq) ||

@@ -51,8 +51,8 @@ static int send_pkt(struct net_stack *s, struct pkt *p, uint32_t src,
 static void ring_copy_out(const struct tcp_sock *tp, uint32_t off,
 			  uint8_t *dst, uint32_t len)
 {
-	uint32_t i = (tp->snd_head + off) % TCP_SNDBUF;
-	uint32_t first = len < TCP_SNDBUF - i ? len : TCP_SNDBUF - i;
+	uint32_t i = (tp->snd_head + off) % tp->snd_size;
+	uint32_t first = len < tp->snd_size - i ? len : tp->snd_size - i;
 
 	memcpy(dst, tp->sndbuf + i, first);
 	memcpy(dst + first, tp->sndbuf, len - first);
@@ -67,7 +67,7 @@ static uint16_t window_field(struct tcp_sock *tp, bool syn)
 	if (syn)
 		return wnd > 65535 ? 65535 : (uint16_t)wnd;
 	/* Receiver SWS avoidance (RFC 1122 4.2.3.3): do not offer a sliver. */
-	if (wnd < TCP_RCVBUF / 4 && wnd < tp->mss)
+	if (wnd < tp->rcv_size / 4 && wnd < tp->mss)
 		wnd = 0;
 	if (seq_lt(tp->rcv_nxt + wnd, tp->rcv_adv))
 		wnd = tp->rcv_adv - tp->rcv_nxt;
@@ -198,8 +198,15 @@ void tcp_tw_send_ack(struct net_stack *s, const struct tcp_tw *tw)
 	send_pkt(s, p, tw->laddr, tw->raddr);
 }
 
+uint16_t tcp_cookie_window(const struct tcp_sock *l)
+{
+	uint32_t ring = l->sk.rcvbuf / 2;
+
+	return (uint16_t)(ring > 65535 ? 65535 : ring);
+}
+
 void tcp_send_cookie_synack(struct net_stack *s, const struct tcp_seg *g,
-			    uint32_t cookie, uint16_t mss)
+			    uint32_t cookie, uint16_t mss, uint16_t win)
 {
 	uint8_t opt[TCP_OPT_MAX];
 	size_t optlen = tcp_opt_build_syn(opt, sizeof(opt), mss, -1, false,
@@ -210,7 +217,7 @@ void tcp_send_cookie_synack(struct net_stack *s, const struct tcp_seg *g,
 		return;
 	memcpy(pkt_push(p, optlen), opt, optlen);
 	put_header(pkt_push(p, TCP_HLEN), g->dport, g->sport, cookie,
-		   g->seq + 1, optlen, TCP_SYN | TCP_ACK, 65535);
+		   g->seq + 1, optlen, TCP_SYN | TCP_ACK, win);
 	send_pkt(s, p, g->dst, g->src);
 }
 
@@ -233,6 +240,30 @@ void tcp_retransmit_head(struct net_stack *s, struct tcp_sock *tp)
 	xmit(s, tp, tp->snd_una, flags, 0, len);
 	tp->flags &= ~TF_RTT_TIMING;	/* Karn */
 	tcp_arm_rexmt(s, tp);
+}
+
+bool tcp_sack_retransmit(struct net_stack *s, struct tcp_sock *tp)
+{
+	uint32_t from = seq_max(tp->snd_una, tp->sack_rxt);
+	uint32_t start, end;
+
+	if (!(tp->flags & TF_SACK) ||
+	    !tcp_sackb_next_hole(&tp->sackb, from, &start, &end))
+		return false;
+	uint32_t off = start - tp->snd_una;
+	uint32_t len = end - start;
+
+	if (off >= tp->snd_len)
+		return false;	/* only the FIN is left: the timer's */
+	if (len > tp->mss)
+		len = tp->mss;
+	if (len > tp->snd_len - off)
+		len = tp->snd_len - off;
+	xmit(s, tp, start, TCP_ACK, off, len);
+	tp->sack_rxt = start + len;
+	tp->flags &= ~TF_RTT_TIMING;	/* Karn */
+	s->mib.tcp.TCPSackRetrans++;
+	return true;
 }
 
 void tcp_output(struct net_stack *s, struct tcp_sock *tp)

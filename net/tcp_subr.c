@@ -119,6 +119,8 @@ struct tcp_sock *tcp_alloc(struct net_stack *s)
 	tp->sk.type = NET_SOCK_TCP;
 	tp->state = TCP_CLOSED;
 	tp->mss = TCP_MSS_DEFAULT;
+	tp->sk.rcvbuf = 2 * TCP_RCVBUF;	/* Linux's tcp_rmem default */
+	tp->sk.sndbuf = 2 * TCP_SNDBUF;
 	wtimer_init(&tp->timer, tcp_timer_fn, tp);
 	tcp_rtt_init(&tp->rtt);
 	s->tcp.allocated++;
@@ -127,18 +129,22 @@ struct tcp_sock *tcp_alloc(struct net_stack *s)
 
 int tcp_alloc_buffers(struct net_stack *s, struct tcp_sock *tp)
 {
-	tp->sndbuf = net_alloc(TCP_SNDBUF);
-	tp->rcvbuf = net_alloc(TCP_RCVBUF);
+	/* SO_RCVBUF/SO_SNDBUF hold twice what was asked (Linux); the
+	 * rings get what was asked, fixed from here on. */
+	tp->rcv_size = tp->sk.rcvbuf / 2;
+	tp->snd_size = tp->sk.sndbuf / 2;
+	tp->sndbuf = net_alloc(tp->snd_size);
+	tp->rcvbuf = net_alloc(tp->rcv_size);
 	if (!tp->sndbuf || !tp->rcvbuf) {
 		net_free(tp->sndbuf);
 		net_free(tp->rcvbuf);
 		tp->sndbuf = tp->rcvbuf = NULL;
 		return -ENOMEM;
 	}
-	s->tcp.mem += TCP_SNDBUF + TCP_RCVBUF;
+	s->tcp.mem += tp->snd_size + tp->rcv_size;
 	/* RFC 7323 2.2: the smallest shift that lets the ring be offered. */
 	tp->rcv_wscale = 0;
-	while ((TCP_RCVBUF >> tp->rcv_wscale) > 65535)
+	while ((tp->rcv_size >> tp->rcv_wscale) > 65535)
 		tp->rcv_wscale++;
 	return 0;
 }
@@ -156,7 +162,7 @@ uint32_t tcp_rcv_window(const struct tcp_sock *tp)
 {
 	if (!tp->rcvbuf)
 		return 0;
-	return TCP_RCVBUF - tp->rcv_len;
+	return tp->rcv_size - tp->rcv_len;
 }
 
 void tcp_set_state(struct net_stack *s, struct tcp_sock *tp, int state)
@@ -229,7 +235,8 @@ static void unqueue_child(struct tcp_sock *tp)
 		}
 		tp->flags &= ~TF_ACCEPTQ;
 		l->qlen--;
-	} else if (l->synq) {
+	} else if (tp->flags & TF_SYNQ) {
+		tp->flags &= ~TF_SYNQ;
 		l->synq--;
 	}
 	tp->parent = NULL;
@@ -245,7 +252,7 @@ void tcp_free(struct net_stack *s, struct tcp_sock *tp)
 	if (tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT)
 		s->tcp.estab--;
 	if (tp->sndbuf)
-		s->tcp.mem -= TCP_SNDBUF + TCP_RCVBUF;
+		s->tcp.mem -= tp->snd_size + tp->rcv_size;
 	net_free(tp->sndbuf);
 	net_free(tp->rcvbuf);
 	if (tp->flags & TF_ORPHAN)

@@ -65,6 +65,10 @@ static bool rexmt_timeout(struct net_stack *s, struct tcp_sock *tp)
 				  tp->snd_max - tp->snd_una);
 	tcp_rtt_backoff(&tp->rtt);
 	tp->flags &= ~TF_RTT_TIMING;	/* Karn */
+	s->mib.tcp.TCPTimeouts++;
+	/* The peer may have reneged on its SACKs (RFC 2018 8). */
+	tcp_sackb_clear(&tp->sackb);
+	tp->sack_rxt = tp->snd_una;
 	if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECEIVED) {
 		tcp_send_syn(s, tp);
 		return true;
@@ -88,19 +92,18 @@ static const char *const state_name[] = {
  * reset to tell the peer and a warning (at most one line a second). */
 static void orphan_expired(struct net_stack *s, struct tcp_sock *tp)
 {
-	static uint64_t logged_at;
-	static unsigned unlogged;
+	struct tcp_state *t = &s->tcp;
 
 	s->mib.tcp.TCPOrphanExpired++;
-	if (logged_at && s->now - logged_at < 1000) {
-		unlogged++;
+	if (t->orphan_log_at && s->now - t->orphan_log_at < 1000) {
+		t->orphan_unlogged++;
 	} else {
 		net_log("tcp: orphan %u -> %u in %s for %u s, removed "
 			"(and %u more)", tp->sk.lport, tp->sk.rport,
 			state_name[tp->state], TCP_ORPHAN_LINGER / 1000,
-			unlogged);
-		logged_at = s->now;
-		unlogged = 0;
+			t->orphan_unlogged);
+		t->orphan_log_at = s->now;
+		t->orphan_unlogged = 0;
 	}
 	if (tp->state != TCP_SYN_SENT)
 		tcp_send_rst_for(s, tp);
@@ -141,7 +144,10 @@ static bool keepalive_timeout(struct net_stack *s, struct tcp_sock *tp)
 		return true;
 	}
 	if (tp->keep_probes >= sc->keepalive_probes) {
+		/* Linux's tcp_keepalive_timer(): a reset, in case the peer
+		 * can still hear us, then the error. */
 		s->mib.tcp.TCPAbortOnTimeout++;
+		tcp_send_rst_for(s, tp);
 		tp->sk.so_error = -ETIMEDOUT;
 		tcp_done(s, tp);
 		return false;

@@ -201,14 +201,15 @@ int tcp_send(struct net_stack *s, struct tcp_sock *tp, const void *buf,
 		return -EPIPE;
 	if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECEIVED)
 		return -EAGAIN;
-	uint32_t room = TCP_SNDBUF - tp->snd_len;
+	uint32_t room = tp->snd_size - tp->snd_len;
 
 	if (!room)
 		return -EAGAIN;
 	if (len > room)
 		len = room;
-	uint32_t i = (tp->snd_head + tp->snd_len) % TCP_SNDBUF;
-	uint32_t first = len < TCP_SNDBUF - i ? (uint32_t)len : TCP_SNDBUF - i;
+	uint32_t i = (tp->snd_head + tp->snd_len) % tp->snd_size;
+	uint32_t first = len < tp->snd_size - i ? (uint32_t)len :
+						   tp->snd_size - i;
 
 	memcpy(tp->sndbuf + i, buf, first);
 	memcpy(tp->sndbuf, (const uint8_t *)buf + first, len - first);
@@ -232,12 +233,12 @@ int tcp_recv(struct net_stack *s, struct tcp_sock *tp, void *buf,
 	}
 	uint32_t n = len < tp->rcv_len ? (uint32_t)len : tp->rcv_len;
 	uint32_t i = tp->rcv_head;
-	uint32_t first = n < TCP_RCVBUF - i ? n : TCP_RCVBUF - i;
+	uint32_t first = n < tp->rcv_size - i ? n : tp->rcv_size - i;
 	uint32_t before = tcp_rcv_window(tp);
 
 	memcpy(buf, tp->rcvbuf + i, first);
 	memcpy((uint8_t *)buf + first, tp->rcvbuf, n - first);
-	tp->rcv_head = (i + n) % TCP_RCVBUF;
+	tp->rcv_head = (i + n) % tp->rcv_size;
 	tp->rcv_len -= n;
 	/* Window update once it opened by two segments or half the ring
 	 * (RFC 9293 3.8.6.2.2; Linux's __tcp_cleanup_rbuf). */
@@ -246,8 +247,8 @@ int tcp_recv(struct net_stack *s, struct tcp_sock *tp, void *buf,
 	uint32_t now = tcp_rcv_window(tp);
 
 	if (tp->state >= TCP_ESTABLISHED && !(tp->flags & TF_RCVD_FIN) &&
-	    now - adv >= 2u * tp->mss && (before < TCP_RCVBUF / 2 ||
-					  adv < TCP_RCVBUF / 2)) {
+	    now - adv >= 2u * tp->mss && (before < tp->rcv_size / 2 ||
+					  adv < tp->rcv_size / 2)) {
 		tp->flags |= TF_ACKNOW;
 		tcp_output(s, tp);
 	}
@@ -400,7 +401,7 @@ unsigned tcp_poll_events(struct net_stack *s, struct tcp_sock *tp)
 	    (tp->sk.shutdown & NET_SHUT_RD))
 		ev |= NET_EV_IN;
 	if ((tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT) &&
-	    !(tp->flags & TF_FIN_QUEUED) && tp->snd_len < TCP_SNDBUF)
+	    !(tp->flags & TF_FIN_QUEUED) && tp->snd_len < tp->snd_size)
 		ev |= NET_EV_OUT;
 	if (tp->state == TCP_CLOSED && tp->sndbuf)
 		ev |= NET_EV_HUP | NET_EV_IN | NET_EV_OUT;

@@ -156,6 +156,145 @@ TEST(test_tcp_megabyte_intact_over_lossy_reordering_duplicating_link)
 	teardown();
 }
 
+/* Loss of chosen first transmissions: data segments 3, 5 and 7 sent by
+ * node 0. The wire tap notes when each lost sequence number is sent
+ * again. */
+static struct {
+	unsigned nth;			/* data segments seen from node 0 */
+	uint32_t lost_seq[3];
+	uint64_t resent_at[3];		/* 0: not yet */
+} holes;
+
+static bool tcp_data_seq(const uint8_t *f, unsigned len, uint32_t *seq)
+{
+	if (len < 14 + 20 + 20 || get_be16(f + 12) != 0x0800 || f[23] != 6)
+		return false;
+	const uint8_t *ip = f + 14, *t = ip + (ip[0] & 0x0f) * 4;
+	unsigned payload = get_be16(ip + 2) - (unsigned)(t - ip) -
+			   (unsigned)(t[12] >> 4) * 4;
+
+	*seq = get_be32(t + 4);
+	return payload > 0;
+}
+
+static bool drop_three(struct sim *sm, int from, const uint8_t *f,
+		       unsigned len)
+{
+	uint32_t seq;
+
+	(void)sm;
+	if (from != 0 || !tcp_data_seq(f, len, &seq))
+		return false;
+	for (int i = 0; i < 3; i++)
+		if (holes.lost_seq[i] == seq && holes.nth >= 7)
+			return false;	/* a retransmission */
+	holes.nth++;
+	if (holes.nth == 3 || holes.nth == 5 || holes.nth == 7) {
+		holes.lost_seq[(holes.nth - 3) / 2] = seq;
+		return true;
+	}
+	return false;
+}
+
+static void note_resends(struct sim *sm, int from, const uint8_t *f,
+			 unsigned len)
+{
+	uint32_t seq;
+
+	if (from != 0 || holes.nth < 7 || !tcp_data_seq(f, len, &seq))
+		return;
+	for (int i = 0; i < 3; i++)
+		if (holes.lost_seq[i] == seq && !holes.resent_at[i])
+			holes.resent_at[i] = sm->now;
+}
+
+TEST(test_tcp_sack_resends_three_holes_within_one_round_trip)
+{
+	static uint8_t data[40000], got[40000];
+	struct tcp_sock *c, *s;
+	uint32_t n = 0;
+
+	setup(0, 0, 0);
+	sim.impair.delay_ms = 10;	/* RTT 20 ms */
+	open_pair(&c, &s);
+	memset(&holes, 0, sizeof(holes));
+	sim.filter = drop_three;
+	sim.wire_tap = note_resends;
+	for (uint32_t i = 0; i < sizeof(data); i++)
+		data[i] = pattern(i);
+	CHECK_EQ(tcp_send(ST(0), c, data, sizeof(data)), (int)sizeof(data));
+	for (int ms = 0; ms < 2000 && n < sizeof(got); ms++) {
+		int r = tcp_recv(ST(1), s, got + n, sizeof(got) - n);
+		if (r > 0)
+			n += (uint32_t)r;
+		sim_run(&sim, 1);
+	}
+	CHECK_EQ(n, sizeof(got));
+	CHECK(memcmp(data, got, sizeof(got)) == 0);
+	for (int i = 0; i < 3; i++)
+		CHECK(holes.resent_at[i] != 0);
+	/* NewReno alone would need a round trip per hole. */
+	CHECK(holes.resent_at[2] - holes.resent_at[0] < 20);
+	CHECK_EQ(ST(0)->mib.tcp.TCPTimeouts, 0);
+	CHECK_EQ(ST(0)->mib.tcp.TCPSackRecovery, 1);
+	CHECK_EQ(ST(0)->mib.tcp.TCPSackRetrans, 2);
+	CHECK_EQ(ST(0)->mib.tcp.RetransSegs, 3);
+	sim.filter = NULL;
+	sim.wire_tap = NULL;
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	tcp_close(ST(1), lsn);
+	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	teardown();
+}
+
+TEST(test_tcp_so_rcvbuf_sizes_the_ring_and_children_inherit_it)
+{
+	static uint8_t data[100000], got[100000];
+	struct tcp_sock *c, *s;
+	uint32_t sent = 0, n = 0;
+	int v;
+
+	setup(0, 0, 0);
+	lsn = tcp_sock_create(ST(1), NULL);
+	CHECK_EQ(net_sock_setopt(ST(1), &lsn->sk, NET_SO_RCVBUF, 8192), 0);
+	CHECK_EQ(net_sock_getopt(ST(1), &lsn->sk, NET_SO_RCVBUF, &v), 0);
+	CHECK_EQ(v, 16384);		/* doubled, as Linux shows it */
+	CHECK_EQ(tcp_bind(ST(1), lsn, 0, PORT), 0);
+	CHECK_EQ(tcp_listen(ST(1), lsn, 8), 0);
+	c = tcp_sock_create(ST(0), NULL);
+	CHECK_EQ(net_sock_getopt(ST(0), &c->sk, NET_SO_RCVBUF, &v), 0);
+	CHECK_EQ(v, 2 * TCP_RCVBUF);
+	CHECK_EQ(tcp_connect(ST(0), c, ADDR(1), PORT), -EINPROGRESS);
+	sim_run(&sim, 20);
+	int err;
+	s = tcp_accept(ST(1), lsn, NULL, &err);
+	CHECK(s != NULL);
+	CHECK_EQ(s->rcv_size, 8192);
+	CHECK_EQ(s->rcv_wscale, 0);	/* 8 KiB needs no scaling */
+	CHECK_EQ(c->snd_wscale, 0);
+	for (uint32_t i = 0; i < sizeof(data); i++)
+		data[i] = pattern(i);
+	for (int ms = 0; ms < 5000 && n < sizeof(got); ms++) {
+		int r = tcp_send(ST(0), c, data + sent, sizeof(data) - sent);
+		if (r > 0)
+			sent += (uint32_t)r;
+		/* Never more in flight than the small ring offers. */
+		CHECK(c->snd_max - c->snd_una <= 8192);
+		r = tcp_recv(ST(1), s, got + n, sizeof(got) - n);
+		if (r > 0)
+			n += (uint32_t)r;
+		sim_run(&sim, 1);
+	}
+	CHECK_EQ(n, sizeof(got));
+	CHECK(memcmp(data, got, sizeof(got)) == 0);
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	tcp_close(ST(1), lsn);
+	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	teardown();
+}
+
 TEST(test_tcp_connect_to_closed_port_is_reset_with_econnrefused)
 {
 	setup(0, 0, 0);
@@ -413,6 +552,8 @@ int main(void)
 {
 	RUN(test_tcp_handshake_negotiates_options_and_moves_data_both_ways);
 	RUN(test_tcp_megabyte_intact_over_lossy_reordering_duplicating_link);
+	RUN(test_tcp_sack_resends_three_holes_within_one_round_trip);
+	RUN(test_tcp_so_rcvbuf_sizes_the_ring_and_children_inherit_it);
 	RUN(test_tcp_connect_to_closed_port_is_reset_with_econnrefused);
 	RUN(test_tcp_connect_to_silent_host_fails_with_icmp_host_unreachable);
 	RUN(test_tcp_active_close_via_fin_wait_time_wait_passive_via_last_ack);
