@@ -145,7 +145,7 @@ static void udp_row(const struct net_sock *sk, void *arg)
 	add_row(arg, &(struct ss_row){
 		.netid = "udp",
 		.state = sk->connected ? SS_ESTABLISHED : SS_CLOSE,
-		.recvq = sk->rx_bytes, .sendq = 0,
+		.recvq = dgram_csk(sk)->rx_bytes, .sendq = 0,
 		.laddr = sk->laddr, .raddr = sk->connected ? sk->raddr : 0,
 		.lport = sk->lport, .rport = sk->connected ? sk->rport : 0,
 	});
@@ -315,7 +315,7 @@ static int cmd_ss(int argc, char **argv)
 static void add_udp_bytes(const struct net_sock *sk, void *arg)
 {
 	if (sk->type == NET_SOCK_UDP)
-		*(unsigned long *)arg += sk->rx_bytes;
+		*(unsigned long *)arg += dgram_csk(sk)->rx_bytes;
 }
 
 static unsigned long pages(unsigned long bytes)

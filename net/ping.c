@@ -44,7 +44,7 @@ void ping_input(struct net_stack *s, uint32_t src, uint16_t id, uint16_t seq,
 	struct net_sock *sk = s->udp.ping_hash[id & (UDP_HASH_SIZE - 1)];
 
 	while (sk && sk->lport != id)
-		sk = sk->hash_next;
+		sk = dgram_sk(sk)->hash_next;
 	if (!sk)
 		return;		/* nobody's: ICMP has counted it */
 
@@ -57,6 +57,6 @@ void ping_input(struct net_stack *s, uint32_t src, uint16_t id, uint16_t seq,
 					   inet_sum(h, ICMP_HLEN, 0))));
 	if (net_sock_queue(s, sk, h, ICMP_HLEN, payload, len, src, 0, ttl) < 0) {
 		s->mib.ip.InDiscards++;
-		sk->drops++;
+		dgram_sk(sk)->drops++;
 	}
 }

@@ -61,17 +61,17 @@ struct net_sock *net_sock_create(struct net_stack *s, enum net_sock_type type,
 {
 	if (type != NET_SOCK_UDP && type != NET_SOCK_PING)
 		return NULL;
-	struct net_sock *sk = net_alloc(sizeof(*sk));
-	if (!sk)
+	struct dgram_sock *ds = net_alloc(sizeof(*ds));
+	if (!ds)
 		return NULL;
-	memset(sk, 0, sizeof(*sk));
-	sk->type = type;
-	sk->user = user;
-	sk->rcvbuf = NET_SOCK_RCVBUF_DEFAULT;
-	sk->sndbuf = NET_SOCK_SNDBUF_DEFAULT;
-	sk->next = s->udp.socks;
-	s->udp.socks = sk;
-	return sk;
+	memset(ds, 0, sizeof(*ds));
+	ds->sk.type = type;
+	ds->sk.user = user;
+	ds->sk.rcvbuf = NET_SOCK_RCVBUF_DEFAULT;
+	ds->sk.sndbuf = NET_SOCK_SNDBUF_DEFAULT;
+	ds->next = s->udp.socks;
+	s->udp.socks = &ds->sk;
+	return &ds->sk;
 }
 
 static void unhash(struct net_stack *s, struct net_sock *sk)
@@ -79,38 +79,39 @@ static void unhash(struct net_stack *s, struct net_sock *sk)
 	struct net_sock **pp = sock_bucket(s, sk, sk->lport);
 
 	while (*pp && *pp != sk)
-		pp = &(*pp)->hash_next;
+		pp = &dgram_sk(*pp)->hash_next;
 	if (*pp)
-		*pp = sk->hash_next;
-	sk->hash_next = NULL;
+		*pp = dgram_sk(sk)->hash_next;
+	dgram_sk(sk)->hash_next = NULL;
 	port_put(sock_ports(s, sk), sk->lport,
 		 (sk->flags & NET_SOCK_F_PORT_REUSE) ? PORT_REUSE : 0);
 	sk->lport = 0;
 	sk->bound = false;
 }
 
-static void purge(struct net_sock *sk)
+static void purge(struct dgram_sock *ds)
 {
-	struct net_dgram *d = sk->rx_head;
+	struct net_dgram *d = ds->rx_head;
 
 	while (d) {
 		struct net_dgram *next = d->next;
 		net_free(d);
 		d = next;
 	}
-	sk->rx_head = sk->rx_tail = NULL;
-	sk->rx_bytes = 0;
-	sk->rx_count = 0;
+	ds->rx_head = ds->rx_tail = NULL;
+	ds->rx_bytes = 0;
+	ds->rx_count = 0;
 }
 
 void net_sock_close(struct net_stack *s, struct net_sock *sk)
 {
 	if (sk->bound)
 		unhash(s, sk);
-	purge(sk);
-	for (struct net_sock **pp = &s->udp.socks; *pp; pp = &(*pp)->next) {
+	purge(dgram_sk(sk));
+	for (struct net_sock **pp = &s->udp.socks; *pp;
+	     pp = &dgram_sk(*pp)->next) {
 		if (*pp == sk) {
-			*pp = sk->next;
+			*pp = dgram_sk(sk)->next;
 			break;
 		}
 	}
@@ -137,7 +138,7 @@ static bool bind_conflict(struct net_stack *s, const struct net_sock *sk,
 			  uint32_t addr, uint16_t port)
 {
 	for (const struct net_sock *o = *sock_bucket(s, sk, port); o;
-	     o = o->hash_next) {
+	     o = dgram_csk(o)->hash_next) {
 		if (o == sk || o->lport != port)
 			continue;
 		if ((sk->flags & o->flags & NET_SOCK_F_REUSEADDR))
@@ -178,7 +179,7 @@ static int take_port(struct net_stack *s, struct net_sock *sk, uint32_t addr,
 	sk->flags = (uint8_t)((sk->flags & ~NET_SOCK_F_PORT_REUSE) |
 			      (flags ? NET_SOCK_F_PORT_REUSE : 0));
 	struct net_sock **b = sock_bucket(s, sk, port);
-	sk->hash_next = *b;
+	dgram_sk(sk)->hash_next = *b;
 	*b = sk;
 	return 0;
 }
@@ -317,11 +318,12 @@ int net_sock_queue(struct net_stack *s, struct net_sock *sk,
 		   const uint8_t *hdr, size_t hlen, const uint8_t *data,
 		   size_t len, uint32_t src, uint16_t sport, uint8_t ttl)
 {
+	struct dgram_sock *ds = dgram_sk(sk);
 	uint32_t total = (uint32_t)(hlen + len);
 	uint32_t charge = dgram_charge(total);
 
 	/* An empty queue takes any datagram, so none is too big to read. */
-	if (sk->rx_head && sk->rx_bytes + charge > sk->rcvbuf)
+	if (ds->rx_head && ds->rx_bytes + charge > sk->rcvbuf)
 		return -ENOBUFS;
 	struct net_dgram *d = net_alloc(sizeof(*d) + total);
 	if (!d)
@@ -335,13 +337,13 @@ int net_sock_queue(struct net_stack *s, struct net_sock *sk,
 		memcpy(d->data, hdr, hlen);
 	if (len)
 		memcpy(d->data + hlen, data, len);
-	if (sk->rx_tail)
-		sk->rx_tail->next = d;
+	if (ds->rx_tail)
+		ds->rx_tail->next = d;
 	else
-		sk->rx_head = d;
-	sk->rx_tail = d;
-	sk->rx_bytes += charge;
-	sk->rx_count++;
+		ds->rx_head = d;
+	ds->rx_tail = d;
+	ds->rx_bytes += charge;
+	ds->rx_count++;
 	sock_notify(s, sk);
 	return 0;
 }
@@ -349,10 +351,12 @@ int net_sock_queue(struct net_stack *s, struct net_sock *sk,
 int net_sock_recv(struct net_stack *s, struct net_sock *sk, void *buf,
 		  size_t len, unsigned flags, struct net_recv_info *info)
 {
+	struct dgram_sock *ds = dgram_sk(sk);
+
 	memset(info, 0, sizeof(*info));
 	if (sk->so_error)
 		return net_sock_take_error(sk);
-	struct net_dgram *d = sk->rx_head;
+	struct net_dgram *d = ds->rx_head;
 	if (!d)
 		return (sk->shutdown & NET_SHUT_RD) ? 0 : -EAGAIN;
 	memcpy(buf, d->data, len < d->len ? len : d->len);
@@ -362,11 +366,11 @@ int net_sock_recv(struct net_stack *s, struct net_sock *sk, void *buf,
 	info->ttl = d->ttl;
 	int n = (int)d->len;
 	if (!(flags & NET_MSG_PEEK)) {
-		sk->rx_head = d->next;
-		if (!sk->rx_head)
-			sk->rx_tail = NULL;
-		sk->rx_bytes -= dgram_charge(d->len);
-		sk->rx_count--;
+		ds->rx_head = d->next;
+		if (!ds->rx_head)
+			ds->rx_tail = NULL;
+		ds->rx_bytes -= dgram_charge(d->len);
+		ds->rx_count--;
 		net_free(d);
 	}
 	return n;
@@ -383,7 +387,7 @@ unsigned net_sock_poll(struct net_stack *s, struct net_sock *sk)
 {
 	unsigned ev = NET_EV_OUT;
 
-	if (sk->rx_head || (sk->shutdown & NET_SHUT_RD))
+	if (dgram_sk(sk)->rx_head || (sk->shutdown & NET_SHUT_RD))
 		ev |= NET_EV_IN;
 	if (sk->so_error)
 		ev |= NET_EV_IN | NET_EV_ERR;
@@ -480,7 +484,8 @@ void net_sock_for_each(struct net_stack *s,
 		       void (*fn)(const struct net_sock *sk, void *arg),
 		       void *arg)
 {
-	for (const struct net_sock *sk = s->udp.socks; sk; sk = sk->next)
+	for (const struct net_sock *sk = s->udp.socks; sk;
+	     sk = dgram_csk(sk)->next)
 		fn(sk, arg);
 }
 
@@ -488,7 +493,8 @@ unsigned net_sock_count(struct net_stack *s, enum net_sock_type type)
 {
 	unsigned n = 0;
 
-	for (const struct net_sock *sk = s->udp.socks; sk; sk = sk->next)
+	for (const struct net_sock *sk = s->udp.socks; sk;
+	     sk = dgram_csk(sk)->next)
 		n += sk->type == type;
 	return n;
 }

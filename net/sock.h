@@ -130,24 +130,29 @@ typedef void (*net_udp_cb)(struct net_stack *s, struct net_sock *sk,
 			   const uint8_t *data, size_t len, uint32_t src,
 			   uint16_t sport, struct netif *nif);
 
+/* What every socket has: TCP's struct tcp_sock and the datagram sockets'
+ * struct dgram_sock begin with it. */
 struct net_sock {
 	enum net_sock_type type;
 	uint32_t laddr, raddr;		/* host order; 0: any / none */
 	uint16_t lport, rport;		/* host order; lport of ping: ident */
 	bool bound, connected;
-	int so_error;			/* pending error, negative errno */
-	void *user;			/* the kernel's socket, for wakes */
-	struct net_sock *event_next;	/* on the stack's event list */
 	bool event_queued;
-
-	/* The rest is sock.c's. */
-	struct net_sock *next;		/* every open datagram socket */
-	struct net_sock *hash_next;	/* in its protocol's port hash */
 	uint8_t flags;			/* NET_SOCK_F_* */
 	uint8_t shutdown;		/* NET_SHUT_* */
 	uint8_t ttl;			/* IP_TTL; 0: the default */
+	int so_error;			/* pending error, negative errno */
+	void *user;			/* the kernel's socket, for wakes */
+	struct net_sock *event_next;	/* on the stack's event list */
 	struct netif *bound_nif;	/* SO_BINDTODEVICE; NULL: any */
 	uint32_t rcvbuf, sndbuf;	/* bytes (doubled, as Linux) */
+};
+
+/* A UDP or ping socket: the head, then sock.c's queue of datagrams. */
+struct dgram_sock {
+	struct net_sock sk;
+	struct net_sock *next;		/* every open datagram socket */
+	struct net_sock *hash_next;	/* in its protocol's port hash */
 	uint32_t rx_bytes;		/* charged to rcvbuf */
 	unsigned rx_count;		/* datagrams queued */
 	struct net_dgram *rx_head, *rx_tail;
@@ -155,6 +160,17 @@ struct net_sock {
 	net_udp_cb cb;			/* internal user: datagrams go here */
 	void *cb_arg;			/* ... with this for it */
 };
+
+/* The datagram socket sk heads (sk->type is UDP or PING). */
+static inline struct dgram_sock *dgram_sk(struct net_sock *sk)
+{
+	return (struct dgram_sock *)sk;	/* sk is the first member */
+}
+
+static inline const struct dgram_sock *dgram_csk(const struct net_sock *sk)
+{
+	return (const struct dgram_sock *)sk;
+}
 
 /* What net_sock_recv() tells besides the data. */
 struct net_recv_info {

@@ -57,7 +57,7 @@ static struct net_sock *lookup(struct net_stack *s, const struct netif *nif,
 	int best_score = -1;
 
 	for (struct net_sock *sk = s->udp.hash[dport & (UDP_HASH_SIZE - 1)];
-	     sk; sk = sk->hash_next) {
+	     sk; sk = dgram_sk(sk)->hash_next) {
 		int sc = score(sk, nif, src, sport, dst, dport);
 		if (sc > best_score) {
 			best = sk;
@@ -72,10 +72,11 @@ static void deliver(struct net_stack *s, struct net_sock *sk,
 		    uint32_t src, uint16_t sport, uint8_t ttl)
 {
 	struct udp_mib *mib = &s->mib.udp;
+	struct dgram_sock *ds = dgram_sk(sk);
 
-	if (sk->cb) {
+	if (ds->cb) {
 		mib->InDatagrams++;
-		sk->cb(s, sk, data, len, src, sport, nif);
+		ds->cb(s, sk, data, len, src, sport, nif);
 		return;
 	}
 	int err = net_sock_queue(s, sk, NULL, 0, data, len, src, sport, ttl);
@@ -88,7 +89,7 @@ static void deliver(struct net_stack *s, struct net_sock *sk,
 	else
 		mib->MemErrors++;
 	mib->InErrors++;
-	sk->drops++;
+	ds->drops++;
 }
 
 void udp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
@@ -125,7 +126,7 @@ void udp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
 		bool any = false;
 		struct net_sock *sk = s->udp.hash[dport & (UDP_HASH_SIZE - 1)];
 		while (sk) {
-			struct net_sock *next = sk->hash_next;
+			struct net_sock *next = dgram_sk(sk)->hash_next;
 			if (score(sk, nif, src, sport, dst, dport) >= 0) {
 				deliver(s, sk, nif, data, dlen, src, sport,
 					ttl);
@@ -154,7 +155,7 @@ void udp_icmp_error(struct net_stack *s, uint32_t src, uint16_t sport,
 	 * connected, the error is its. */
 	struct net_sock *sk = lookup(s, NULL, dst, dport, src, sport);
 
-	if (!sk || !sk->connected || sk->cb)
+	if (!sk || !sk->connected || dgram_sk(sk)->cb)
 		return;
 	sk->so_error = err;
 	if (sk->user)
@@ -215,8 +216,8 @@ struct net_sock *net_udp_open_internal(struct net_stack *s, uint16_t lport,
 	if (!sk)
 		return NULL;
 	sk->flags |= NET_SOCK_F_REUSEADDR;
-	sk->cb = cb;
-	sk->cb_arg = arg;
+	dgram_sk(sk)->cb = cb;
+	dgram_sk(sk)->cb_arg = arg;	/* a datagram socket, just made */
 	if (net_sock_bind(s, sk, 0, lport) < 0) {
 		net_sock_close(s, sk);
 		return NULL;

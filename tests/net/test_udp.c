@@ -271,7 +271,7 @@ TEST(test_udp_bad_lengths_counted_as_in_errors)
 	put_be16(rx + IP_HLEN + 4, 13);			/* beyond the packet */
 	udp_input(&st, &eth0, rx, rx + IP_HLEN, n - IP_HLEN);
 	CHECK_EQ(st.mib.udp.InErrors, 3);
-	CHECK_EQ(sk->rx_count, 0);
+	CHECK_EQ(dgram_sk(sk)->rx_count, 0);
 	/* A length field shorter than the IP payload trims it. */
 	put_be16(rx + IP_HLEN + 4, 10);
 	udp_input(&st, &eth0, rx, rx + IP_HLEN, n - IP_HLEN);
@@ -306,7 +306,8 @@ TEST(test_udp_delivers_to_the_most_specific_socket)
 	CHECK(strcmp(buf, "to-addr") == 0);
 	CHECK_EQ(read_str(any, buf, sizeof(buf), NULL), 6);
 	CHECK(strcmp(buf, "to-any") == 0);
-	CHECK_EQ(any->rx_count + addr->rx_count + conn->rx_count, 0);
+	CHECK_EQ(dgram_sk(any)->rx_count + dgram_sk(addr)->rx_count +
+		 dgram_sk(conn)->rx_count, 0);
 	CHECK_EQ(st.mib.udp.InDatagrams, 3);
 	net_sock_close(&st, any);
 	net_sock_close(&st, addr);
@@ -350,7 +351,7 @@ TEST(test_udp_broadcast_reaches_every_matching_socket)
 	input(PEER, 68, INADDR_BROADCAST_, 67, "all");
 	CHECK_EQ(read_str(a, buf, sizeof(buf), NULL), 3);
 	CHECK_EQ(read_str(b, buf, sizeof(buf), NULL), 3);
-	CHECK_EQ(c->rx_count, 0);
+	CHECK_EQ(dgram_sk(c)->rx_count, 0);
 	CHECK_EQ(st.mib.udp.InDatagrams, 2);
 	net_sock_close(&st, a);
 	net_sock_close(&st, b);
@@ -372,17 +373,17 @@ TEST(test_udp_full_receive_queue_counts_rcvbuf_errors)
 	CHECK_EQ(v, NET_SOCK_RCVBUF_MIN);
 	for (int i = 0; i < 3; i++)
 		input(PEER, 7000, ETH0_ADDR, 5000, big);
-	CHECK_EQ(sk->rx_count, 2);
-	CHECK(sk->rx_bytes <= sk->rcvbuf);
+	CHECK_EQ(dgram_sk(sk)->rx_count, 2);
+	CHECK(dgram_sk(sk)->rx_bytes <= sk->rcvbuf);
 	CHECK_EQ(st.mib.udp.RcvbufErrors, 1);
 	CHECK_EQ(st.mib.udp.InErrors, 1);
 	CHECK_EQ(st.mib.udp.InDatagrams, 2);
-	CHECK_EQ(sk->drops, 1);
+	CHECK_EQ(dgram_sk(sk)->drops, 1);
 	/* Reading makes room again. */
 	char buf[1024];
 	CHECK_EQ(read_str(sk, buf, sizeof(buf), NULL), 999);
 	input(PEER, 7000, ETH0_ADDR, 5000, big);
-	CHECK_EQ(sk->rx_count, 2);
+	CHECK_EQ(dgram_sk(sk)->rx_count, 2);
 	/* An empty queue takes a datagram bigger than the buffer. */
 	static char huge[1900];
 	memset(huge, 'y', sizeof(huge) - 1);
@@ -392,7 +393,7 @@ TEST(test_udp_full_receive_queue_counts_rcvbuf_errors)
 	CHECK_EQ(net_sock_bind(&st, sk, 0, 5000), 0);
 	sk->rcvbuf = 1000;
 	input(PEER, 7000, ETH0_ADDR, 5000, huge);
-	CHECK_EQ(sk->rx_count, 1);
+	CHECK_EQ(dgram_sk(sk)->rx_count, 1);
 	net_sock_close(&st, sk);
 	check_clean();
 }
@@ -436,7 +437,7 @@ TEST(test_udp_short_read_truncates_and_reports_whole_length)
 	input(PEER, 7000, ETH0_ADDR, 5000, "next");
 	/* Peek leaves it queued. */
 	CHECK_EQ(net_sock_recv(&st, sk, buf, 4, NET_MSG_PEEK, &info), 10);
-	CHECK_EQ(sk->rx_count, 2);
+	CHECK_EQ(dgram_sk(sk)->rx_count, 2);
 	memset(buf, 0, sizeof(buf));
 	CHECK_EQ(net_sock_recv(&st, sk, buf, 4, 0, &info), 10);
 	CHECK(memcmp(buf, "0123", 4) == 0 && buf[4] == 0);
@@ -448,7 +449,7 @@ TEST(test_udp_short_read_truncates_and_reports_whole_length)
 	CHECK_EQ(read_str(sk, buf, sizeof(buf), NULL), 4);
 	CHECK(strcmp(buf, "next") == 0);
 	CHECK_EQ(net_sock_recv(&st, sk, buf, 4, 0, &info), -EAGAIN);
-	CHECK_EQ(sk->rx_bytes, 0);
+	CHECK_EQ(dgram_sk(sk)->rx_bytes, 0);
 	/* An empty datagram is a datagram. */
 	input(PEER, 7000, ETH0_ADDR, 5000, "");
 	CHECK_EQ(net_sock_recv(&st, sk, buf, 4, 0, &info), 0);
@@ -591,10 +592,10 @@ TEST(test_udp_connected_send_uses_peer_and_ttl)
 	CHECK_EQ(out[1].dst, FAR);
 	/* Only the peer's datagrams are received. */
 	input(PEER + 1, 4242, ETH0_ADDR, sk->lport, "stranger");
-	CHECK_EQ(sk->rx_count, 0);
+	CHECK_EQ(dgram_sk(sk)->rx_count, 0);
 	CHECK_EQ(st.mib.udp.NoPorts, 1);
 	input(PEER, 4242, ETH0_ADDR, sk->lport, "peer");
-	CHECK_EQ(sk->rx_count, 1);
+	CHECK_EQ(dgram_sk(sk)->rx_count, 1);
 	net_sock_close(&st, sk);
 	check_clean();
 }
@@ -718,7 +719,7 @@ static void rx_cb(struct net_stack *s, struct net_sock *sk,
 	cb_seen.src = src;
 	cb_seen.sport = sport;
 	cb_seen.nif = nif;
-	cb_seen.arg = sk->cb_arg;
+	cb_seen.arg = dgram_sk(sk)->cb_arg;
 	if (cb_seen.close_self)
 		net_udp_close_internal(s, sk);
 }
@@ -747,7 +748,7 @@ TEST(test_udp_internal_socket_gets_datagrams_through_its_callback)
 	CHECK(cb_seen.nif == &eth0);
 	CHECK(cb_seen.arg == &arg);
 	CHECK_EQ(notifies, 0);			/* no user to wake */
-	CHECK_EQ(sk->rx_count, 0);
+	CHECK_EQ(dgram_sk(sk)->rx_count, 0);
 	/* Bound to another interface: not delivered. */
 	struct netif other = { .name = "eth1" };
 	net_sock_bind_netif(sk, &other);
@@ -827,7 +828,7 @@ TEST(test_ping_socket_sends_with_its_ident_and_reads_matching_replies)
 	/* A reply for another identifier is not ours. */
 	ping_input(&st, PEER, (uint16_t)(sk->lport + 1), 1,
 		   (const uint8_t *)"ping", 4, 64);
-	CHECK_EQ(sk->rx_count, 0);
+	CHECK_EQ(dgram_sk(sk)->rx_count, 0);
 	ping_input(&st, PEER, sk->lport, 1, (const uint8_t *)"ping", 4, 63);
 	CHECK_EQ(notifies, 1);
 	CHECK_EQ(net_sock_recv(&st, sk, buf, sizeof(buf), 0, &info), 12);
@@ -863,8 +864,8 @@ TEST(test_ping_bind_picks_or_checks_the_ident)
 	CHECK_EQ(net_sock_bind(&st, b, 0, 0), 0);
 	CHECK(b->lport != 0 && b->lport != 0x4242);
 	ping_input(&st, PEER, 0x4242, 9, (const uint8_t *)"", 0, 64);
-	CHECK_EQ(a->rx_count, 1);
-	CHECK_EQ(b->rx_count + u->rx_count, 0);
+	CHECK_EQ(dgram_sk(a)->rx_count, 1);
+	CHECK_EQ(dgram_sk(b)->rx_count + dgram_sk(u)->rx_count, 0);
 	net_sock_close(&st, a);
 	net_sock_close(&st, b);
 	net_sock_close(&st, u);
