@@ -128,8 +128,9 @@ struct tcp_sock {
 	uint8_t retries;		/* consecutive timeouts */
 	uint8_t snd_wscale, rcv_wscale;
 	uint8_t keep_probes;		/* keepalive probes unanswered */
-	uint32_t flags;			/* TF_* */
+	uint8_t nooo;			/* ranges in ooo[] */
 	uint16_t mss;			/* send MSS */
+	uint32_t flags;			/* TF_* */
 
 	/* Send sequence space (RFC 9293 3.3.1). */
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
@@ -138,27 +139,36 @@ struct tcp_sock {
 
 	uint32_t ts_recent, ts_offset;	/* RFC 7323 */
 	uint32_t rtt_seq;		/* timed segment (no timestamps) */
-	uint64_t rtt_time;
 	uint32_t unacked_segs;		/* full segments since last ACK */
+	uint64_t rtt_time;
 
 	struct tcp_rtt rtt;
 	struct tcp_cc cc;
-	struct tcp_sackb sackb;		/* what the peer SACKed */
-	uint32_t sack_rxt;		/* recovery: retransmitted up to */
 
 	/* Rings. snd: bytes from SND.UNA (SYN excluded), snd_len of them. */
 	uint8_t *sndbuf, *rcvbuf;
 	uint32_t snd_size, rcv_size;	/* ring bytes (SO_SNDBUF/SO_RCVBUF) */
 	uint32_t snd_head, snd_len;
 	uint32_t rcv_head, rcv_len;	/* in-order bytes not yet read */
-	struct tcp_ooo ooo[TCP_OOO_MAX];
-	uint8_t nooo;
 
-	/* Listener. qlen: children on the accept queue; synq: children
-	 * in SYN_RECEIVED; each is bounded by backlog. */
-	uint16_t backlog, qlen, synq;
-	uint64_t synq_overflow;		/* ms: last SYN cookie sent; 0 never */
-	struct tcp_sock *aq_head, *aq_tail;
+	/* A listener never holds data, a connection never has children:
+	 * their own parts share the space. */
+	union {
+		struct {
+			/* Held out of order in rcvbuf (our SACK blocks). */
+			struct tcp_ooo ooo[TCP_OOO_MAX];
+			struct tcp_sackb sackb;	/* what the peer SACKed */
+			uint32_t sack_rxt;	/* recovery: resent up to */
+		};
+		struct {
+			/* qlen: children on the accept queue; synq:
+			 * children in SYN_RECEIVED; each bounded by
+			 * backlog. */
+			uint16_t backlog, qlen, synq;
+			uint64_t synq_overflow;	/* ms: last cookie; 0 never */
+			struct tcp_sock *aq_head, *aq_tail;
+		};
+	};
 };
 
 /* The sysctls of net.ipv4.tcp_*, Linux's names and defaults (the
