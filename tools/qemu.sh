@@ -6,6 +6,9 @@
 # NIC: none, virtio-mmio, virtio-pci, e1000, or both (an e1000 at PCI slot
 # 1 and a virtio-net-pci at slot 5: the same INTx line after swizzling).
 # GIC=3 selects GICv3 on aarch64; EL2=1 enters it at EL2 (virtualization=on).
+# PCAP=FILE records the NICs' frames in pcap files (see below).
+# UBOOT=1 boots through Debian's U-Boot with booti, as a board does
+# (see below).
 # APPEND="..." passes a kernel command line (e.g. ip=10.0.2.15/24 gw=10.0.2.2). User networking is restricted to the
 # guest and the host's loopback: the guest reaches no outside address;
 # host 127.0.0.1 ports are forwarded to the guest services.
@@ -29,7 +32,35 @@ aarch64)
 	echo "qemu.sh: unknown ARCH $arch" >&2; exit 1 ;;
 esac
 
-[ -n "${APPEND:-}" ] && set -- "$@" -append "$APPEND"
+# UBOOT=1: the raw kite.bin through U-Boot's booti instead of -kernel.
+# riscv64: OpenSBI (fw_dynamic) starts U-Boot in S-mode; aarch64: U-Boot
+# is the firmware (at EL2 with EL2=1, and booti enters Kite at EL2).
+# QEMU's generic loader puts kite.bin at U-Boot's ${kernel_addr_r}
+# before any CPU runs; U-Boot leaves that memory alone, and booti moves
+# the image to RAM base + text_offset, where it is linked. At U-Boot's
+# prompt: booti ${kernel_addr_r} - ${fdtcontroladdr}. `run` types that
+# for you (tools/uboot-booti.exp); APPEND becomes U-Boot's bootargs.
+uboot=${UBOOT:-0}
+uboot_dir=/usr/lib/u-boot
+opensbi=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+if [ "$uboot" = 1 ]; then
+	case $arch in
+	riscv64)
+		uboot_needs="$opensbi $uboot_dir/qemu-riscv64_smode/u-boot.bin"
+		set -- qemu-system-riscv64 -M virt -m 256M -bios "$opensbi" \
+			-kernel "$uboot_dir/qemu-riscv64_smode/u-boot.bin" \
+			-device loader,file=build/riscv64/kite.bin,addr=0x84000000,force-raw=on
+		;;
+	aarch64)
+		uboot_needs="$uboot_dir/qemu_arm64/u-boot.bin"
+		set -- qemu-system-aarch64 -M "$machine" -cpu cortex-a57 \
+			-m 256M -bios "$uboot_dir/qemu_arm64/u-boot.bin" \
+			-device loader,file=build/aarch64/kite.bin,addr=0x40400000,force-raw=on
+		;;
+	esac
+fi
+
+[ -n "${APPEND:-}" ] && [ "$uboot" != 1 ] && set -- "$@" -append "$APPEND"
 
 # Host side of the forwards: 127.0.0.1 only. Interactive runs use the
 # documented ports; a test run sets KITE_PORT_BASE so that concurrent
@@ -85,6 +116,36 @@ both)
 	echo "qemu.sh: unknown NIC $nic" >&2; exit 1 ;;
 esac
 
+# PCAP=FILE records every frame each NIC sends and receives, in pcap
+# format, with QEMU's filter-dump (whole frames: its maxlen defaults to
+# 65536), for tshark or Wireshark. With NIC=both each netdev gets a file
+# of its own, named FILE with the netdev's id before the extension:
+# cap.pcap -> cap.n0.pcap (the e1000) and cap.n1.pcap (the virtio-net).
+# Unset, nothing changes.
+pcap_file() {	# ID: where netdev ID's frames go
+	if [ "$nic" != both ]; then
+		echo "$PCAP"
+		return
+	fi
+	case ${PCAP##*/} in
+	*.*) echo "${PCAP%.*}.$1.${PCAP##*.}" ;;
+	*) echo "$PCAP.$1" ;;
+	esac
+}
+if [ -n "${PCAP:-}" ]; then
+	case $nic in
+	none) ids= ; echo "qemu.sh: NIC=none, nothing to capture to $PCAP" >&2 ;;
+	both) ids="n0 n1" ;;
+	*) ids=n0 ;;
+	esac
+	for id in $ids; do
+		# QEMU's option syntax: a comma in a value is written twice.
+		f=$(pcap_file "$id" | sed 's/,/,,/g')
+		set -- "$@" -object "filter-dump,id=pcap-$id,netdev=$id,file=$f"
+		[ "$mode" = print ] || echo "qemu: capturing $id to $(pcap_file "$id")" >&2
+	done
+fi
+
 case $mode in
 print)
 	# Shell-quoted where needed, so the line can be pasted as is.
@@ -97,9 +158,17 @@ print)
 	echo ;;
 run)
 	echo "qemu: $* -nographic" >&2
+	if [ "$uboot" = 1 ]; then
+		for f in $uboot_needs; do
+			[ -e "$f" ] || { echo "qemu.sh: UBOOT=1 needs $f (make deps installs u-boot-qemu and opensbi)" >&2; exit 1; }
+		done
+		echo "qemu: Ctrl-A X quits; typing the booti line at U-Boot's prompt" >&2
+		exec expect -f "$(dirname "$0")/uboot-booti.exp" "$@" -nographic
+	fi
 	echo "qemu: Ctrl-A X quits" >&2
 	exec "$@" -nographic ;;
 debug)
+	[ "$uboot" = 1 ] && { echo "qemu.sh: debug boots Kite directly; UBOOT=1 is for run and print" >&2; exit 1; }
 	# QEMU halts at the first instruction with a gdb stub on loopback;
 	# the console goes to a log file so gdb can have the terminal.
 	log=build/$arch/debug-console.log

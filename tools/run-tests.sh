@@ -25,7 +25,8 @@ say() {
 }
 
 # run NAME LOG CMD...: run a test program, show its result lines, and
-# record a FAIL if it exits non-zero without reporting one.
+# record a FAIL if it exits non-zero without reporting one. Returns 0 if
+# it passed: status 0, a PASS and no FAIL.
 run() {
 	name=$1 log=$2
 	shift 2
@@ -38,6 +39,25 @@ run() {
 	if ! grep -aqE '^(PASS|FAIL) ' "$log" && [ $rc -eq 0 ]; then
 		say "FAIL $name: reported no result (see $log)"
 	fi
+	[ $rc -eq 0 ] && grep -aqE '^PASS ' "$log" && ! grep -aqE '^FAIL ' "$log"
+}
+
+# Packet captures: every QEMU run with a NIC records its frames
+# (tools/qemu.sh's PCAP) in $logs/TEST-TAG.pcap, or TEST-TAG.n0.pcap and
+# .n1.pcap with two NICs. A PCAP given to `make test` itself is not used.
+unset PCAP
+
+# capture_done OK LOG PCAP: after a test, delete its captures if it
+# passed (OK is 0); if not, keep them and say where, on screen and in LOG.
+capture_done() {
+	for f in "$3" "${3%.pcap}.n0.pcap" "${3%.pcap}.n1.pcap"; do
+		[ -e "$f" ] || continue
+		if [ "$1" -eq 0 ]; then
+			rm -f "$f"
+		else
+			echo "  packet capture kept: $f" | tee -a "$2"
+		fi
+	done
 }
 
 # --- builds ----------------------------------------------------------------
@@ -84,13 +104,37 @@ aarch64_gicv3 aarch64 3 0
 aarch64_el2_gicv3 aarch64 3 1
 EOT
 
+# TAG ARCH GIC EL2: the raw kite.bin through Debian's U-Boot with booti,
+# as a board boots it (tools/qemu.sh UBOOT=1). Without u-boot-qemu and
+# opensbi the test says SKIP (exit 77).
+while read -r tag arch gic el2; do
+	cmd=$(UBOOT=1 GIC=$gic EL2=$el2 tools/qemu.sh print "$arch" none)
+	out=$logs/uboot-$tag.out
+	expect -f tests/boot/uboot.exp "$tag" "$logs/uboot-$tag.console" \
+		$cmd >"$out" 2>&1
+	rc=$?
+	grep -aE '^(PASS|FAIL|SKIP) ' "$out" | tee -a "$results"
+	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && ! grep -aqE '^FAIL ' "$out"; then
+		say "FAIL boot_uboot_$tag: exited with status $rc (see $out)"
+	fi
+	if [ $rc -eq 0 ] && ! grep -aqE '^(PASS|FAIL) ' "$out"; then
+		say "FAIL boot_uboot_$tag: reported no result (see $out)"
+	fi
+done <<EOT
+riscv64 riscv64 2 0
+aarch64_gicv2 aarch64 2 0
+aarch64_el2_gicv3 aarch64 3 1
+EOT
+
 # TAG ARCH GIC NIC EXPECTED-INTERFACES: each NIC model with QEMU user
 # networking (restrict=on), and an e1000 + virtio-net-pci pair sharing
 # one INTx line.
 while read -r tag arch gic nic expected; do
-	cmd=$(GIC=$gic tools/qemu.sh print "$arch" "$nic")
+	pcap=$logs/nic-$tag.pcap
+	cmd=$(PCAP=$pcap GIC=$gic tools/qemu.sh print "$arch" "$nic")
 	run "boot_nic_$tag" "$logs/nic-$tag.out" expect -f \
 		tests/boot/nic.exp "$tag" "$logs/nic-$tag.console" "$expected" $cmd
+	capture_done $? "$logs/nic-$tag.out" "$pcap"
 done <<EOT
 riscv64_virtio_mmio riscv64 2 virtio-mmio virtio-net:mmio
 riscv64_virtio_pci riscv64 2 virtio-pci virtio-net:pci
@@ -109,7 +153,8 @@ EOT
 # TAG ARCH GIC NIC MODE: the IPv4 core over each NIC model; MODE dhcp
 # takes QEMU's lease, static passes ip=/gw= on the command line.
 while read -r tag arch gic nic mode; do
-	cmd=$(GIC=$gic tools/qemu.sh print "$arch" "$nic")
+	pcap=$logs/net-$tag.pcap
+	cmd=$(PCAP=$pcap GIC=$gic tools/qemu.sh print "$arch" "$nic")
 	if [ "$mode" = static ]; then
 		set -- -append "ip=10.0.2.15/24 gw=10.0.2.2"
 	else
@@ -117,6 +162,11 @@ while read -r tag arch gic nic mode; do
 	fi
 	run "boot_net_$tag" "$logs/net-$tag.out" expect -f tests/boot/net.exp \
 		"$tag" "$logs/net-$tag.console" "$mode" $cmd "$@"
+	ok=$?
+	# The capture works: read before capture_done deletes it.
+	run "boot_pcap_$tag" "$logs/pcap-net-$tag.out" tools/pcap-check.py \
+		"${tag}_capture_has_guest_arp_or_icmp" "$pcap" || ok=1
+	capture_done $ok "$logs/net-$tag.out" "$pcap"
 done <<EOT
 riscv64_virtio_mmio riscv64 2 virtio-mmio dhcp
 riscv64_virtio_pci riscv64 2 virtio-pci dhcp
@@ -132,10 +182,12 @@ EOT
 # out to a host server through guestfwd (10.0.2.100:7 ->
 # 127.0.0.1:KITE_PORT_BASE+5), and in through hostfwd (+6 -> 5000).
 while read -r tag arch gic nic; do
-	cmd=$(GIC=$gic tools/qemu.sh print "$arch" "$nic")
 	for t in tcp nc; do
+		pcap=$logs/$t-$tag.pcap
+		cmd=$(PCAP=$pcap GIC=$gic tools/qemu.sh print "$arch" "$nic")
 		run "boot_${t}_$tag" "$logs/$t-$tag.out" expect -f \
 			tests/boot/$t.exp "$tag" "$logs/$t-$tag.console" $cmd
+		capture_done $? "$logs/$t-$tag.out" "$pcap"
 	done
 done <<EOT
 riscv64_virtio_mmio riscv64 2 virtio-mmio
@@ -150,6 +202,7 @@ while read -r tag arch gic device; do
 		"$logs/tap-$tag.console" $cmd \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
 		-device "$device,netdev=n0" \
+		-object "filter-dump,id=pcap-n0,netdev=n0,file=$logs/tap-$tag.pcap" \
 		-append "ip=10.0.3.2/24 gw=10.0.3.1" >"$logs/tap-$tag.out" 2>&1
 	rc=$?
 	if [ $rc -eq 77 ]; then
@@ -160,6 +213,8 @@ while read -r tag arch gic device; do
 	if [ $rc -ne 0 ] && ! grep -aqE '^FAIL ' "$logs/tap-$tag.out"; then
 		say "FAIL boot_tap_$tag: exited with status $rc (see $logs/tap-$tag.out)"
 	fi
+	grep -aqE '^FAIL ' "$logs/tap-$tag.out" && rc=1
+	capture_done $rc "$logs/tap-$tag.out" "$logs/tap-$tag.pcap"
 done <<EOT
 riscv64_tap_virtio_pci riscv64 2 virtio-net-pci
 aarch64_gicv3_tap_e1000 aarch64 3 e1000

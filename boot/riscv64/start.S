@@ -15,7 +15,13 @@ _start:
 	.word	0
 	.option pop
 	.dword	0x200000		/* text_offset from the start of RAM */
-	.dword	_image_end - _start	/* image_size (bytes the loader copies + bss is ours) */
+	/*
+	 * image_size: everything the kernel occupies from _start, .bss and
+	 * boot stack included, as Linux's head.S has it (_end - _start).
+	 * U-Boot's booti reserves this much at the load address, so the
+	 * device tree or an initrd it places can never land in our .bss.
+	 */
+	.dword	_end - _start
 	.dword	0			/* flags: little endian */
 	.word	2			/* header version 0.2 */
 	.word	0

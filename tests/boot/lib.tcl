@@ -16,16 +16,19 @@ proc fail {name why} {
 
 # Spawn QEMU and wait for the prompt. Returns 1 on success.
 proc kite_boot {name cmd} {
-	global spawn_id guest_ms
+	global spawn_id guest_ms boot_text
 	set start [clock milliseconds]
 	set guest_ms "?"
+	set boot_text ""
 	eval spawn -noecho $cmd
 	expect {
 		-re {kite: ready in ([0-9]+) ms} {
 			set guest_ms $expect_out(1,string)
+			append boot_text $expect_out(buffer)
 			exp_continue
 		}
 		-re {\nkite> $} {
+			append boot_text $expect_out(buffer)
 			set wall [expr {[clock milliseconds] - $start}]
 			pass $name "prompt ${guest_ms} ms after power-on by the guest clock, ${wall} ms wall clock from spawn"
 			return 1
