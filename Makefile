@@ -2,8 +2,10 @@
 #
 #   make                 build build/$(ARCH)/kite.elf and kite.bin
 #   make run             boot it in QEMU (NIC=virtio-mmio|virtio-pci|e1000|both)
+#   make run UBOOT=1     boot kite.bin through U-Boot's booti, as a board does
 #   make test            build both arches and run every test
 #   make debug           QEMU halted with a gdb stub, gdb attached
+#   PCAP=file.pcap       with run or debug: record the NICs' frames (tools/qemu.sh)
 #   make deps            install what is missing from Debian's archive
 #
 # ARCH defaults to riscv64. Everything is built under build/.
@@ -115,6 +117,8 @@ UNIT_test_runq := kernel/runq.c
 UNIT_test_irq := kernel/irq.c tests/unit/fake_kernel.c
 UNIT_test_cmdline := kernel/cmdline.c
 UNIT_test_lineedit := kernel/lineedit.c
+UNIT_test_json := kernel/json.c
+UNIT_test_iperf3_proto := kernel/iperf3_proto.c kernel/json.c
 UNIT_test_pci_route := drivers/pci_route.c
 UNIT_test_virtqueue := drivers/virtqueue.c
 UNIT_test_e1000_ring :=

@@ -28,6 +28,8 @@
  * method 405. Connections persist (RFC 9112 section 9.3) unless the
  * client asks otherwise or a request carries a body, which we do not
  * read; an idle persistent connection is closed after HTTP_IDLE_S.
+ *
+ * iperf3 on port 5201: kernel/iperf3.c (iperf3.h), started from here.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -41,6 +43,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "kernel/iperf3.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/services.h"
@@ -586,4 +589,5 @@ void services_start(void)
 				   (void *)svc, THREAD_STACK_DEFAULT))
 			kprintf("services: cannot start %s\n", svc->name);
 	}
+	iperf3_start();
 }

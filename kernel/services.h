@@ -1,6 +1,6 @@
 /*
  * The network services Kite starts at boot (INTERFACE.md): echo (RFC 862)
- * on UDP 7, and, with TCP, echo, discard, chargen and HTTP.
+ * on UDP 7, and, with TCP, echo, discard, chargen, HTTP and iperf3.
  */
 #ifndef KITE_SERVICES_H
 #define KITE_SERVICES_H
