@@ -464,6 +464,56 @@ static void show_net_snmp(struct seqbuf *sb)
 	snmp_pair(sb, "Udp", udp_f, udp_v, NFIELDS(udp_f));
 }
 
+/* /proc/net/netstat: Linux's TcpExt counters the stack keeps, and, as
+ * "KiteLink", the link-layer drops no Linux file names (Linux counts them
+ * in netdev and neighbour statistics). */
+static void show_net_netstat(struct seqbuf *sb)
+{
+	static const char *const tcpext_f[] = {
+		"SyncookiesSent", "SyncookiesRecv", "SyncookiesFailed",
+		"ListenOverflows", "ListenDrops", "TW", "TWRecycled",
+		"TWKilled", "TCPTimeouts", "TCPFastRetrans", "TCPSackRecovery",
+		"TCPSackRetrans", "TCPAbortOnData", "TCPAbortOnClose",
+		"TCPAbortOnMemory", "TCPAbortOnTimeout", "TCPAbortOnLinger",
+		"TCPTimeWaitOverflow", "TCPKeepAlive", "TCPOrphanExpired",
+		"TCPChallengeACK", "TCPChallengeACKLimit",
+	};
+	static const char *const link_f[] = {
+		"EthInBadLength", "EthInForeign", "EthInUnknownType",
+		"ArpInRequests", "ArpInReplies", "ArpOutRequests",
+		"ArpOutReplies", "ArpInErrors", "ArpQueueDrops",
+		"TxBacklogDrops",
+	};
+	struct net_mib m;
+
+	net_glue_lock();
+	m = net_glue_stack()->mib;
+	net_glue_unlock();
+
+	/* TW: TIME_WAIT records that ran their full time (Linux's name). */
+	const int64_t tcpext_v[] = {
+		m.tcp.SyncookiesSent, m.tcp.SyncookiesRecv,
+		m.tcp.SyncookiesFailed, m.tcp.ListenOverflows,
+		m.tcp.ListenDrops, m.tcp.TWExpired, m.tcp.TWRecycled,
+		m.tcp.TWKilled, m.tcp.TCPTimeouts, m.tcp.TCPFastRetrans,
+		m.tcp.TCPSackRecovery, m.tcp.TCPSackRetrans,
+		m.tcp.TCPAbortOnData, m.tcp.TCPAbortOnClose,
+		m.tcp.TCPAbortOnMemory, m.tcp.TCPAbortOnTimeout,
+		m.tcp.TCPAbortOnLinger, m.tcp.TCPTimeWaitOverflow,
+		m.tcp.TCPKeepAlive, m.tcp.TCPOrphanExpired,
+		m.tcp.TCPChallengeACK, m.tcp.TCPChallengeACKLimit,
+	};
+	const int64_t link_v[] = {
+		m.link.EthInBadLength, m.link.EthInForeign,
+		m.link.EthInUnknownType, m.link.ArpInRequests,
+		m.link.ArpInReplies, m.link.ArpOutRequests,
+		m.link.ArpOutReplies, m.link.ArpInErrors, m.link.ArpQueueDrops,
+		m.link.TxBacklogDrops,
+	};
+	snmp_pair(sb, "TcpExt", tcpext_f, tcpext_v, NFIELDS(tcpext_f));
+	snmp_pair(sb, "KiteLink", link_f, link_v, NFIELDS(link_f));
+}
+
 static const struct shell_cmd net_cmds[] = {
 	{ "ip", "ip link|addr|route|neigh [show [DEV]]",
 	  "interfaces, addresses, routes, neighbours (iproute2)", cmd_ip },
@@ -477,4 +527,5 @@ void cmd_net_init(void)
 	proc_register("/proc/net/dev", show_net_dev);
 	proc_register("/proc/net/arp", show_net_arp);
 	proc_register("/proc/net/snmp", show_net_snmp);
+	proc_register("/proc/net/netstat", show_net_netstat);
 }

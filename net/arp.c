@@ -17,11 +17,12 @@
  * gave up.
  *
  * Table full: a new entry takes a FREE or expired slot, else the oldest
- * FAILED, else the oldest REACHABLE (it is only a cache: the next packet
- * to it asks again). INCOMPLETE entries are never taken: they may have
- * packets queued, and they end on their own within
- * ARP_MAX_TRIES * ARP_RETRY_MS. With all of them INCOMPLETE the new
- * packet is dropped (ArpQueueDrops).
+ * FAILED, else the oldest INCOMPLETE (its waiting packets are dropped and
+ * counted, ArpQueueDrops), else the oldest REACHABLE. A neighbour that
+ * has answered is worth more than one that has not: a flood of packets
+ * to addresses that never answer (a spoofed-source SYN flood makes one)
+ * churns through the unanswered entries and never pushes out the hosts
+ * actually talking to us.
  *
  * What a received ARP packet costs when it is not used (ArpInErrors,
  * "malformed or ignored"): shorter than 28 bytes; hardware type,
@@ -99,7 +100,26 @@ static struct arp_entry *arp_find(struct net_stack *s, struct netif *nif,
 	return NULL;
 }
 
-/* A cleared slot for a new entry (policy at the top), or NULL. */
+static unsigned arp_pending_count(const struct pkt_queue *q,
+				  const struct netif *nif, uint32_t nexthop);
+static struct pkt *arp_pending_unlink_oldest(struct pkt_queue *q,
+					     const struct netif *nif,
+					     uint32_t nexthop);
+
+/* Which entry a full table gives up first (policy at the top). */
+static int evict_rank(enum arp_state state)
+{
+	switch (state) {
+	case ARP_FAILED:
+		return 0;
+	case ARP_INCOMPLETE:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+/* A cleared slot for a new entry (policy at the top). */
 static struct arp_entry *arp_alloc(struct net_stack *s)
 {
 	struct arp_entry *victim = NULL;
@@ -111,15 +131,21 @@ static struct arp_entry *arp_alloc(struct net_stack *s)
 			victim = e;
 			break;
 		}
-		if (e->state == ARP_INCOMPLETE)
-			continue;
 		if (!victim ||
-		    (e->state == ARP_FAILED && victim->state != ARP_FAILED) ||
+		    evict_rank(e->state) < evict_rank(victim->state) ||
 		    (e->state == victim->state && e->updated < victim->updated))
 			victim = e;
 	}
-	if (victim)
-		memset(victim, 0, sizeof(*victim));
+	if (victim->state == ARP_INCOMPLETE) {
+		struct pkt_queue *q = &s->arp.pending;
+
+		while (arp_pending_count(q, victim->nif, victim->ip)) {
+			pkt_free(arp_pending_unlink_oldest(q, victim->nif,
+							   victim->ip));
+			s->mib.link.ArpQueueDrops++;
+		}
+	}
+	memset(victim, 0, sizeof(*victim));
 	return victim;
 }
 
@@ -366,10 +392,8 @@ void arp_input(struct net_stack *s, struct netif *nif, const uint8_t *arp,
 	bool learnt = false;
 	if (!e && for_us) {
 		e = arp_alloc(s);
-		if (e) {
-			e->ip = spa;
-			e->nif = nif;
-		}
+		e->ip = spa;
+		e->nif = nif;
 	}
 	if (e) {
 		memcpy(e->mac, sha, ETH_ALEN);
@@ -418,11 +442,6 @@ void arp_output(struct net_stack *s, struct netif *nif, struct pkt *p,
 	}
 	if (!e) {
 		e = arp_alloc(s);
-		if (!e) {
-			s->mib.link.ArpQueueDrops++;
-			pkt_free(p);
-			return;
-		}
 		e->ip = nexthop;
 		e->nif = nif;
 		e->state = ARP_INCOMPLETE;

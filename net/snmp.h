@@ -38,6 +38,9 @@ struct tcp_mib {
 	uint64_t TCPOrphanExpired;	/* Kite: orphan past its max linger */
 	uint64_t TWRecycled;		/* tcp_tw_reuse took over a record */
 	uint64_t TWKilled;		/* RST or SYN ended a record early */
+	uint64_t TWExpired;		/* records that ran their full time */
+	uint64_t TCPChallengeACK;	/* RFC 5961 challenge ACKs sent */
+	uint64_t TCPChallengeACKLimit;	/* ... not sent: over the limit */
 	uint64_t SyncookiesSent, SyncookiesRecv, SyncookiesFailed;
 	uint64_t ListenOverflows, ListenDrops;
 	uint64_t TCPKeepAlive;		/* keepalive probes sent */

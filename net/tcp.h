@@ -65,6 +65,7 @@
 #define TCP_RCVBUF		(64 * 1024)	/* default receive ring */
 #define TCP_MSS_DEFAULT		536U	/* RFC 9293 3.7.1: no MSS option */
 #define TCP_OOO_MAX		4	/* out-of-order ranges (SACK blocks) */
+#define TCP_CHALLENGE_ACK_LIMIT	1000	/* per second: tcp_challenge_ack_limit */
 #define TCP_EHASH_SIZE		256	/* connection buckets; power of 2 */
 #define TCP_LHASH_SIZE		32	/* listener buckets; power of 2 */
 #define TCP_HLEN		20
@@ -245,6 +246,8 @@ struct tcp_state {
 	unsigned inuse, orphans, tw, allocated, estab;
 	size_t mem;
 	uint64_t orphan_log_at;		/* rate limit of the expiry warning */
+	uint64_t challenge_at;		/* s: the second being counted */
+	unsigned challenge_sent;	/* challenge ACKs in it */
 	unsigned orphan_unlogged;
 };
 

@@ -593,6 +593,26 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 	return true;
 }
 
+/* RFC 5961 3.2 and 4.2's challenge ACK, at most TCP_CHALLENGE_ACK_LIMIT
+ * a second for the whole stack (section 7, Linux's
+ * tcp_challenge_ack_limit): a blind attacker cannot make us flood. */
+static void challenge_ack(struct net_stack *s, struct tcp_sock *tp)
+{
+	struct tcp_state *t = &s->tcp;
+
+	if (s->now / 1000 != t->challenge_at) {
+		t->challenge_at = s->now / 1000;
+		t->challenge_sent = 0;
+	}
+	if (t->challenge_sent >= TCP_CHALLENGE_ACK_LIMIT) {
+		s->mib.tcp.TCPChallengeACKLimit++;
+		return;
+	}
+	t->challenge_sent++;
+	s->mib.tcp.TCPChallengeACK++;
+	tcp_send_ack(s, tp);
+}
+
 /* RFC 9293 3.10.7.4, for SYN-RECEIVED and every synchronised state. */
 static void established_input(struct net_stack *s, struct tcp_sock *tp,
 			      struct tcp_seg *g)
@@ -612,7 +632,7 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 	/* Second: RST (RFC 5961 3.2): only exactly at RCV.NXT resets. */
 	if (g->flags & TCP_RST) {
 		if (g->seq != tp->rcv_nxt) {
-			tcp_send_ack(s, tp);	/* challenge ACK */
+			challenge_ack(s, tp);
 			return;
 		}
 		if (tp->state == TCP_SYN_RECEIVED && tp->parent) {
@@ -628,7 +648,7 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 			tcp_send_syn(s, tp);	/* our SYN-ACK was lost */
 			return;
 		}
-		tcp_send_ack(s, tp);
+		challenge_ack(s, tp);
 		return;
 	}
 	/* Fifth: ACK. */

@@ -283,8 +283,10 @@ kill:
 
 static uint64_t reap(struct net_stack *s, struct tcp_twq *q)
 {
-	while (q->head && due(q->head->expires, s->now))
+	while (q->head && due(q->head->expires, s->now)) {
+		s->mib.tcp.TWExpired++;
 		tcp_tw_kill(s, q->head);
+	}
 	if (!q->head)
 		return NET_NEVER;
 	return s->now + (uint32_t)(q->head->expires - (uint32_t)s->now);

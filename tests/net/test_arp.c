@@ -715,7 +715,7 @@ TEST(test_arp_flush_forgets_entries_and_queued_packets_of_nif)
 	CHECK_EQ(nentries, 0);
 }
 
-TEST(test_arp_full_table_reuses_failed_then_oldest_reachable_never_incomplete)
+TEST(test_arp_full_table_gives_up_failed_then_incomplete_then_reachable)
 {
 	uint8_t mac[6] = {0x02, 0, 0, 0, 0, 0};
 
@@ -726,41 +726,69 @@ TEST(test_arp_full_table_reuses_failed_then_oldest_reachable_never_incomplete)
 		mac[5] = (uint8_t)i;
 		rx_request(mac, IP(10, 0, 3, i), OUR_IP);
 	}
-	for (int i = 0; i < ARP_TABLE_SIZE / 2; i++)
+	for (int i = 0; i < ARP_TABLE_SIZE / 2; i++) {
+		s->now = 200 + i;
 		tx_ip(IP(10, 0, 4, i), 100 + i);
+	}
 	entry_state(0);
 	CHECK_EQ(nentries, ARP_TABLE_SIZE);
 
-	/* Full: the oldest resolved entry makes room. */
+	/* Full: the oldest unanswered entry makes room, and its waiting
+	 * packet goes with it (counted); every answered one stays. */
+	uint64_t drops = s->mib.link.ArpQueueDrops;
+	tx_ip(IP(10, 0, 5, 1), 1);
+	CHECK_EQ(entry_state(IP(10, 0, 4, 0)), ARP_FREE);
+	CHECK_EQ(entry_state(IP(10, 0, 4, 1)), ARP_INCOMPLETE);
+	CHECK_EQ(entry_state(IP(10, 0, 5, 1)), ARP_INCOMPLETE);
+	CHECK_EQ(entry_state(IP(10, 0, 3, 0)), ARP_REACHABLE);
+	CHECK_EQ(s->mib.link.ArpQueueDrops, drops + 1);
+	CHECK_EQ(s->arp.pending.len, ARP_TABLE_SIZE / 2);
+
+	/* Give up on everything waiting (3 tries); a FAILED entry is
+	 * taken before any other. */
+	for (int t = 1; t <= ARP_MAX_TRIES; t++) {
+		s->now = 231 + (uint64_t)t * ARP_RETRY_MS;
+		arp_poll(s);
+	}
+	CHECK_EQ(entry_state(IP(10, 0, 4, 1)), ARP_FAILED);
+	s->now += 1;
+	rx_request(peer_mac, PEER_IP, OUR_IP);
+	CHECK_EQ(entry_state(PEER_IP), ARP_REACHABLE);
+	for (int i = 0; i < ARP_TABLE_SIZE / 2; i++)
+		CHECK_EQ(entry_state(IP(10, 0, 3, i)), ARP_REACHABLE);
+	entry_state(0);
+	CHECK_EQ(nentries, ARP_TABLE_SIZE);
+
+	/* Only when nothing else is left does a resolved entry go: the
+	 * oldest. */
+	setup();
+	for (int i = 0; i < ARP_TABLE_SIZE; i++) {
+		s->now = 100 + i;
+		mac[5] = (uint8_t)i;
+		rx_request(mac, IP(10, 0, 3, i), OUR_IP);
+	}
 	tx_ip(IP(10, 0, 5, 1), 1);
 	CHECK_EQ(entry_state(IP(10, 0, 3, 0)), ARP_FREE);
 	CHECK_EQ(entry_state(IP(10, 0, 3, 1)), ARP_REACHABLE);
 	CHECK_EQ(entry_state(IP(10, 0, 5, 1)), ARP_INCOMPLETE);
+}
 
-	/* Give up on everything waiting (3 tries); a FAILED entry is
-	 * taken before any resolved one. */
-	for (int t = 1; t <= ARP_MAX_TRIES; t++) {
-		s->now = 131 + (uint64_t)t * ARP_RETRY_MS;
-		arp_poll(s);
-	}
-	CHECK_EQ(entry_state(IP(10, 0, 4, 0)), ARP_FAILED);
-	s->now += 1;
-	rx_request(peer_mac, PEER_IP, OUR_IP);
-	CHECK_EQ(entry_state(PEER_IP), ARP_REACHABLE);
-	CHECK_EQ(entry_state(IP(10, 0, 3, 1)), ARP_REACHABLE);
-	entry_state(0);
-	CHECK_EQ(nentries, ARP_TABLE_SIZE);
-
-	/* All waiting: nothing may be taken, the new packet is dropped. */
+TEST(test_arp_flood_of_unanswered_addresses_keeps_the_live_neighbour)
+{
 	setup();
-	for (int i = 0; i < ARP_TABLE_SIZE; i++)
-		tx_ip(IP(10, 0, 4, i), i);
-	uint64_t drops = s->mib.link.ArpQueueDrops;
-	tx_ip(IP(10, 0, 5, 1), 99);
-	CHECK_EQ(entry_state(IP(10, 0, 5, 1)), ARP_FREE);
-	CHECK_EQ(s->mib.link.ArpQueueDrops, drops + 1);
-	for (int i = 0; i < ARP_TABLE_SIZE; i++)
-		CHECK_EQ(entry_state(IP(10, 0, 4, i)), ARP_INCOMPLETE);
+	rx_request(peer_mac, PEER_IP, OUR_IP);
+	/* A spoofed-source SYN flood: a reply to each of four times the
+	 * table's worth of addresses that never answer. */
+	for (int i = 0; i < 4 * ARP_TABLE_SIZE; i++) {
+		s->now += 2;
+		tx_ip(IP(10, 0, 4 + i / 250, i % 250), (uint8_t)i);
+	}
+	CHECK_EQ(entry_state(PEER_IP), ARP_REACHABLE);
+	/* Traffic to the live neighbour still leaves at once. */
+	nsent = 0;
+	tx_ip(PEER_IP, 7);
+	CHECK_EQ(nsent, 1);
+	CHECK(memcmp(sent[0].data, peer_mac, 6) == 0);
 }
 
 TEST(test_arp_pending_packet_dropped_when_poll_comes_late)
@@ -795,7 +823,8 @@ int main(void)
 	RUN(test_arp_broadcast_nexthop_needs_no_resolution);
 	RUN(test_arp_multicast_nexthop_maps_to_group_mac);
 	RUN(test_arp_flush_forgets_entries_and_queued_packets_of_nif);
-	RUN(test_arp_full_table_reuses_failed_then_oldest_reachable_never_incomplete);
+	RUN(test_arp_full_table_gives_up_failed_then_incomplete_then_reachable);
+	RUN(test_arp_flood_of_unanswered_addresses_keeps_the_live_neighbour);
 	RUN(test_arp_pending_packet_dropped_when_poll_comes_late);
 	pkt_queue_purge(&s->arp.pending);
 	TEST_EXIT();

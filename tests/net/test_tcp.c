@@ -525,6 +525,31 @@ TEST(test_tcp_in_window_rst_not_at_rcv_nxt_draws_challenge_ack)
 	teardown();
 }
 
+TEST(test_tcp_challenge_acks_are_limited_to_1000_a_second)
+{
+	struct tcp_sock *c, *s;
+
+	setup(0, 0, 0);
+	open_pair(&c, &s);
+	tcp_close(ST(1), lsn);
+	uint64_t out = ST(0)->mib.tcp.OutSegs;
+	for (int i = 0; i < TCP_CHALLENGE_ACK_LIMIT + 200; i++)
+		inject(c, c->rcv_nxt + 100, TCP_RST);
+	CHECK_EQ(c->state, TCP_ESTABLISHED);
+	CHECK_EQ(ST(0)->mib.tcp.TCPChallengeACK, TCP_CHALLENGE_ACK_LIMIT);
+	CHECK_EQ(ST(0)->mib.tcp.TCPChallengeACKLimit, 200);
+	CHECK_EQ(ST(0)->mib.tcp.OutSegs, out + TCP_CHALLENGE_ACK_LIMIT);
+	/* The next second has its own allowance. */
+	sim_run(&sim, 1000);
+	ST(0)->now = sim.now;	/* the stack's clock, as a call sets it */
+	inject(c, c->rcv_nxt + 100, TCP_RST);
+	CHECK_EQ(ST(0)->mib.tcp.TCPChallengeACK, TCP_CHALLENGE_ACK_LIMIT + 1);
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	teardown();
+}
+
 TEST(test_tcp_corrupted_segment_counts_csum_error)
 {
 	struct tcp_sock *c, *s;
@@ -562,6 +587,7 @@ int main(void)
 	RUN(test_tcp_orphan_keeps_delivering_queued_data_after_close);
 	RUN(test_tcp_listener_port_released_with_last_child);
 	RUN(test_tcp_in_window_rst_not_at_rcv_nxt_draws_challenge_ack);
+	RUN(test_tcp_challenge_acks_are_limited_to_1000_a_second);
 	RUN(test_tcp_corrupted_segment_counts_csum_error);
 	TEST_EXIT();
 }
