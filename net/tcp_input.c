@@ -308,9 +308,10 @@ static bool acceptable(const struct tcp_sock *tp, const struct tcp_seg *g)
 	if (free > wnd)
 		wnd = free;
 	if (len == 0) {
-		if (wnd == 0)
-			return g->seq == tp->rcv_nxt;
-		return seq_between(g->seq, tp->rcv_nxt, tp->rcv_nxt + wnd);
+		/* The right edge too, as Linux's tcp_sequence(): a peer
+		 * that filled the window ACKs from exactly there, and
+		 * dropping those ACKs can deadlock both ends. */
+		return seq_between(g->seq, tp->rcv_nxt, tp->rcv_nxt + wnd + 1);
 	}
 	if (wnd == 0)
 		return false;
@@ -480,7 +481,7 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 	}
 	uint32_t wnd = g->wnd << tp->snd_wscale;
 
-	if ((tp->flags & TF_SACK) && g->opt.nsack)
+	bool sacked_new = (tp->flags & TF_SACK) && g->opt.nsack &&
 		tcp_sackb_update(&tp->sackb, tp->snd_una, tp->snd_max,
 				 g->opt.sack, g->opt.nsack);
 	if (seq_gt(g->ack, tp->snd_una)) {
@@ -516,9 +517,11 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 		}
 		net_sock_notify(s, &tp->sk);
 	} else if (g->ack == tp->snd_una && g->len == 0 &&
-		   !(g->flags & (TCP_SYN | TCP_FIN)) && wnd == tp->snd_wnd &&
+		   !(g->flags & (TCP_SYN | TCP_FIN)) &&
+		   (wnd == tp->snd_wnd || sacked_new) &&
 		   tp->snd_una != tp->snd_max) {
-		/* Duplicate ACK (RFC 5681 2). */
+		/* Duplicate ACK (RFC 5681 2); with SACK, any ACK that
+		 * reports new data held above a hole (RFC 6675 2). */
 		switch (tcp_cc_on_dupack(&tp->cc, tp->snd_una, tp->snd_max,
 					 tp->snd_max - tp->snd_una)) {
 		case TCP_CC_FAST_RETRANSMIT:

@@ -58,6 +58,23 @@ static void ring_copy_out(const struct tcp_sock *tp, uint32_t off,
 	memcpy(dst + first, tp->sndbuf, len - first);
 }
 
+/* The data a segment may carry now: the MSS less the SACK blocks our
+ * options will hold (tp->mss already leaves room for timestamps), as
+ * Linux's tcp_current_mss(), so that no segment outgrows the MTU. */
+static uint32_t cur_mss(const struct tcp_sock *tp)
+{
+	uint32_t blocks = tp->nooo, max = (tp->flags & TF_TS) ? 3 : 4;
+
+	if (!(tp->flags & TF_SACK) || !blocks)
+		return tp->mss;
+	if (blocks > max)
+		blocks = max;
+	/* Kind, length and two NOPs, then 8 bytes a block. */
+	uint32_t opt = 4 + 8 * blocks;
+
+	return tp->mss > opt + 64 ? tp->mss - opt : 64;
+}
+
 /* The window field: scaled except on SYNs (RFC 7323 2.2). Never shrinks
  * the right edge already advertised (RFC 9293 3.8.6.2.2). */
 static uint16_t window_field(struct tcp_sock *tp, bool syn)
@@ -228,7 +245,8 @@ static bool fin_pending(const struct tcp_sock *tp)
 
 void tcp_retransmit_head(struct net_stack *s, struct tcp_sock *tp)
 {
-	uint32_t len = tp->snd_len < tp->mss ? tp->snd_len : tp->mss;
+	uint32_t mss = cur_mss(tp);
+	uint32_t len = tp->snd_len < mss ? tp->snd_len : mss;
 	uint8_t flags = TCP_ACK;
 
 	if (len == tp->snd_len && fin_pending(tp) && (tp->flags & TF_FIN_SENT))
@@ -255,8 +273,8 @@ bool tcp_sack_retransmit(struct net_stack *s, struct tcp_sock *tp)
 
 	if (off >= tp->snd_len)
 		return false;	/* only the FIN is left: the timer's */
-	if (len > tp->mss)
-		len = tp->mss;
+	if (len > cur_mss(tp))
+		len = cur_mss(tp);
 	if (len > tp->snd_len - off)
 		len = tp->snd_len - off;
 	xmit(s, tp, start, TCP_ACK, off, len);
@@ -279,6 +297,7 @@ void tcp_output(struct net_stack *s, struct tcp_sock *tp)
 		return;
 	}
 	uint32_t wnd = tp->snd_wnd < tp->cc.cwnd ? tp->snd_wnd : tp->cc.cwnd;
+	uint32_t mss = cur_mss(tp);
 
 	for (;;) {
 		uint32_t off = tp->snd_nxt - tp->snd_una;
@@ -289,8 +308,8 @@ void tcp_output(struct net_stack *s, struct tcp_sock *tp)
 			break;		/* only the FIN is past the data */
 		if (off < tp->snd_len) {
 			len = tp->snd_len - off;
-			if (len > tp->mss)
-				len = tp->mss;
+			if (len > mss)
+				len = mss;
 			if (off >= wnd)
 				len = 0;
 			else if (len > wnd - off)
@@ -298,7 +317,7 @@ void tcp_output(struct net_stack *s, struct tcp_sock *tp)
 		}
 		bool last = off + len == tp->snd_len;
 
-		if (len && len < tp->mss) {
+		if (len && len < mss) {
 			/* Nagle (RFC 1122 4.2.3.4): a small segment waits
 			 * while data is unacknowledged; SWS avoidance: a
 			 * window-limited sliver waits too. */

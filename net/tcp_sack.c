@@ -38,9 +38,21 @@ static void add(struct tcp_sackb *b, uint32_t start, uint32_t end)
 	b->n++;
 }
 
-void tcp_sackb_update(struct tcp_sackb *b, uint32_t una, uint32_t max,
+/* Bytes the board covers. */
+static uint32_t covered(const struct tcp_sackb *b)
+{
+	uint32_t n = 0;
+
+	for (unsigned i = 0; i < b->n; i++)
+		n += b->r[i].end - b->r[i].start;
+	return n;
+}
+
+bool tcp_sackb_update(struct tcp_sackb *b, uint32_t una, uint32_t max,
 		      const struct tcp_sack_block *blk, unsigned nblk)
 {
+	uint32_t before = covered(b);
+
 	for (unsigned i = 0; i < nblk; i++) {
 		uint32_t start = blk[i].start, end = blk[i].end;
 
@@ -49,6 +61,7 @@ void tcp_sackb_update(struct tcp_sackb *b, uint32_t una, uint32_t max,
 			continue;	/* empty, old (D-SACK) or bogus */
 		add(b, seq_max(start, una), end);
 	}
+	return covered(b) != before;
 }
 
 void tcp_sackb_prune(struct tcp_sackb *b, uint32_t una)

@@ -36,8 +36,9 @@ static inline void tcp_sackb_clear(struct tcp_sackb *b)
 
 /* Take the blocks of an ACK. Blocks that are empty, lie at or below
  * una, or reach beyond max (what we never sent) are ignored, as RFC
- * 2018 and RFC 5961 5 ask; the rest is merged. */
-void tcp_sackb_update(struct tcp_sackb *b, uint32_t una, uint32_t max,
+ * 2018 and RFC 5961 5 ask; the rest is merged. True if the board now
+ * covers a byte it did not (the ACK reports new data arriving). */
+bool tcp_sackb_update(struct tcp_sackb *b, uint32_t una, uint32_t max,
 		      const struct tcp_sack_block *blk, unsigned nblk);
 
 /* SND.UNA moved to una: drop what it covers. */

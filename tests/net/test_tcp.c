@@ -550,6 +550,83 @@ TEST(test_tcp_challenge_acks_are_limited_to_1000_a_second)
 	teardown();
 }
 
+TEST(test_tcp_pure_ack_at_the_right_window_edge_is_taken)
+{
+	struct tcp_sock *c, *s;
+
+	setup(0, 0, 0);
+	open_pair(&c, &s);
+	tcp_close(ST(1), lsn);
+	uint32_t adv = c->rcv_adv - c->rcv_nxt, free = tcp_rcv_window(c);
+	uint32_t wnd = adv > free ? adv : free;
+
+	CHECK_EQ(tcp_send(ST(0), c, "abc", 3), 3);
+	CHECK(c->snd_una != c->snd_max);
+	/* A peer whose data filled our window ACKs from its right edge
+	 * (Linux accepts it; dropping it deadlocked a loaded link). */
+	inject(c, c->rcv_nxt + wnd, TCP_ACK);
+	CHECK_EQ(c->snd_una, c->snd_max);
+	/* One past it is outside. */
+	CHECK_EQ(tcp_send(ST(0), c, "d", 1), 1);
+	inject(c, c->rcv_nxt + wnd + 1, TCP_ACK);
+	CHECK(c->snd_una != c->snd_max);
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	teardown();
+}
+
+TEST(test_tcp_segments_with_sack_blocks_never_outgrow_the_mtu)
+{
+	enum { TOTAL = 256 * 1024 };
+	static uint8_t buf[8192];
+	struct tcp_sock *c, *s;
+	uint32_t sent[2] = { 0 }, got[2] = { 0 };
+	bool bad = false;
+
+	/* Both ways at once over a lossy link: each side's data segments
+	 * carry SACK blocks for what it holds out of order. */
+	setup(5, 0, 3);
+	open_pair(&c, &s);
+	struct tcp_sock *tx[2] = { c, s }, *rx[2] = { s, c };
+	for (int ms = 0; ms < 600000 && (got[0] < TOTAL || got[1] < TOTAL);
+	     ms++) {
+		for (int d = 0; d < 2; d++) {
+			struct net_stack *from = ST(d), *to = ST(1 - d);
+			while (sent[d] < TOTAL) {
+				uint32_t n = TOTAL - sent[d] < sizeof(buf) ?
+					     TOTAL - sent[d] : sizeof(buf);
+				for (uint32_t i = 0; i < n; i++)
+					buf[i] = pattern(sent[d] + i + d);
+				int r = tcp_send(from, tx[d], buf, n);
+				if (r <= 0)
+					break;
+				sent[d] += (uint32_t)r;
+			}
+			int r;
+			while ((r = tcp_recv(to, rx[d], buf, sizeof(buf))) > 0) {
+				for (int i = 0; i < r; i++)
+					bad |= buf[i] != pattern(got[d] +
+							 (uint32_t)i + d);
+				got[d] += (uint32_t)r;
+			}
+		}
+		sim_run(&sim, 1);
+	}
+	CHECK_EQ(got[0], TOTAL);
+	CHECK_EQ(got[1], TOTAL);
+	CHECK(!bad);
+	CHECK(c->nooo || s->nooo || ST(0)->mib.tcp.RetransSegs);
+	CHECK_EQ(ST(0)->mib.ip.FragCreates, 0);
+	CHECK_EQ(ST(1)->mib.ip.FragCreates, 0);
+	sim.impair.loss_pct = 0;
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	tcp_close(ST(1), lsn);
+	sim_run(&sim, 3 * TCP_TIMEWAIT_LEN);
+	teardown();
+}
+
 TEST(test_tcp_corrupted_segment_counts_csum_error)
 {
 	struct tcp_sock *c, *s;
@@ -588,6 +665,8 @@ int main(void)
 	RUN(test_tcp_listener_port_released_with_last_child);
 	RUN(test_tcp_in_window_rst_not_at_rcv_nxt_draws_challenge_ack);
 	RUN(test_tcp_challenge_acks_are_limited_to_1000_a_second);
+	RUN(test_tcp_pure_ack_at_the_right_window_edge_is_taken);
+	RUN(test_tcp_segments_with_sack_blocks_never_outgrow_the_mtu);
 	RUN(test_tcp_corrupted_segment_counts_csum_error);
 	TEST_EXIT();
 }
