@@ -477,6 +477,7 @@ static void show_net_netstat(struct seqbuf *sb)
 		"TCPAbortOnMemory", "TCPAbortOnTimeout", "TCPAbortOnLinger",
 		"TCPTimeWaitOverflow", "TCPKeepAlive", "TCPOrphanExpired",
 		"TCPChallengeACK", "TCPChallengeACKLimit",
+		"TCPACKSkippedSeq", "TCPACKSkippedTimeWait",
 	};
 	static const char *const link_f[] = {
 		"EthInBadLength", "EthInForeign", "EthInUnknownType",
@@ -502,6 +503,7 @@ static void show_net_netstat(struct seqbuf *sb)
 		m.tcp.TCPAbortOnLinger, m.tcp.TCPTimeWaitOverflow,
 		m.tcp.TCPKeepAlive, m.tcp.TCPOrphanExpired,
 		m.tcp.TCPChallengeACK, m.tcp.TCPChallengeACKLimit,
+		m.tcp.TCPACKSkippedSeq, m.tcp.TCPACKSkippedTimeWait,
 	};
 	const int64_t link_v[] = {
 		m.link.EthInBadLength, m.link.EthInForeign,

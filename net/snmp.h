@@ -41,6 +41,8 @@ struct tcp_mib {
 	uint64_t TWExpired;		/* records that ran their full time */
 	uint64_t TCPChallengeACK;	/* RFC 5961 challenge ACKs sent */
 	uint64_t TCPChallengeACKLimit;	/* ... not sent: over the limit */
+	uint64_t TCPACKSkippedSeq;	/* out-of-window ACKs not answered */
+	uint64_t TCPACKSkippedTimeWait;	/* ... by a TIME_WAIT record */
 	uint64_t SyncookiesSent, SyncookiesRecv, SyncookiesFailed;
 	uint64_t ListenOverflows, ListenDrops;
 	uint64_t TCPKeepAlive;		/* keepalive probes sent */

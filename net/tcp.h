@@ -66,6 +66,7 @@
 #define TCP_MSS_DEFAULT		536U	/* RFC 9293 3.7.1: no MSS option */
 #define TCP_OOO_MAX		4	/* out-of-order ranges (SACK blocks) */
 #define TCP_CHALLENGE_ACK_LIMIT	1000	/* per second: tcp_challenge_ack_limit */
+#define TCP_INVALID_RATELIMIT	500U	/* ms: tcp_invalid_ratelimit */
 #define TCP_EHASH_SIZE		256	/* connection buckets; power of 2 */
 #define TCP_LHASH_SIZE		32	/* listener buckets; power of 2 */
 #define TCP_HLEN		20
@@ -141,6 +142,7 @@ struct tcp_sock {
 	uint32_t ts_recent, ts_offset;	/* RFC 7323 */
 	uint32_t rtt_seq;		/* timed segment (no timestamps) */
 	uint32_t unacked_segs;		/* full segments since last ACK */
+	uint32_t last_oow_ack;		/* ms, low bits: rate limit */
 	uint64_t rtt_time;
 
 	struct tcp_rtt rtt;
@@ -189,6 +191,12 @@ struct tcp_sysctl {
 	uint32_t syn_retries, synack_retries, retries2;
 };
 
+/* May tp or a TIME_WAIT record answer one more out-of-window segment
+ * (last: its stamp)? At most one every TCP_INVALID_RATELIMIT, as Linux's
+ * tcp_oow_rate_limited(): two stacks that each answer the other's
+ * unacceptable ACK with an ACK would otherwise loop for ever. */
+bool tcp_oow_ok(struct net_stack *s, uint32_t *last);
+
 /* One row of tcp_foreach(): what ss and /proc/net/tcp show. */
 struct tcp_conn_info {
 	uint8_t state;			/* enum tcp_fsm_state */
@@ -213,8 +221,9 @@ struct tcp_tw {
 	uint32_t laddr, raddr;
 	uint16_t lport, rport;
 	uint32_t snd_nxt, rcv_nxt;
-	uint32_t ts_recent, ts_offset;	/* RFC 7323, when TW_TS */
+	uint32_t ts_recent;		/* RFC 7323, when TW_TS */
 	uint32_t ts_recent_stamp;	/* s: when ts_recent was taken */
+	uint32_t last_oow_ack;		/* ms, low bits: rate limit */
 	uint32_t expires;		/* ms, low 32 bits of the deadline */
 	uint16_t rcv_wnd;		/* window field of our ACKs */
 	uint8_t rcv_wscale;

@@ -451,6 +451,8 @@ static bool fin_input(struct net_stack *s, struct tcp_sock *tp)
 
 /* Fifth: the ACK field. Returns false when tp is gone or the segment
  * is to be dropped. */
+static void challenge_ack(struct net_stack *s, struct tcp_sock *tp);
+
 static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 		      const struct tcp_seg *g)
 {
@@ -475,8 +477,11 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 		return true;
 	}
 	if (seq_gt(g->ack, tp->snd_max)) {
-		tp->flags |= TF_ACKNOW;	/* acks what we never sent */
-		tcp_output(s, tp);
+		/* Acks what we never sent (RFC 5961 5.2): a challenge. */
+		if (tcp_oow_ok(s, &tp->last_oow_ack))
+			challenge_ack(s, tp);
+		else
+			s->mib.tcp.TCPACKSkippedSeq++;
 		return false;
 	}
 	uint32_t wnd = g->wnd << tp->snd_wscale;
@@ -626,10 +631,19 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 
 	/* First: sequence number. */
 	if (paws || !acceptable(tp, g)) {
-		if (!(g->flags & TCP_RST)) {
-			tp->flags |= TF_ACKNOW;
-			tcp_output(s, tp);
+		if (g->flags & TCP_RST)
+			return;
+		/* Data we already hold: the peer missed our ACK, answer
+		 * now. Anything else (a stray ACK, data beyond the
+		 * window) is answered at a limited rate. */
+		bool dup_data = g->len && seq_leq(g->seq + g->len,
+						  tp->rcv_nxt);
+		if (!dup_data && !tcp_oow_ok(s, &tp->last_oow_ack)) {
+			s->mib.tcp.TCPACKSkippedSeq++;
+			return;
 		}
+		tp->flags |= TF_ACKNOW;
+		tcp_output(s, tp);
 		return;
 	}
 	/* Second: RST (RFC 5961 3.2): only exactly at RCV.NXT resets. */

@@ -202,8 +202,10 @@ void tcp_tw_send_ack(struct net_stack *s, const struct tcp_tw *tw)
 {
 	uint8_t opt[TCP_OPT_MAX];
 	struct tcp_opts none = { .nsack = 0 };
+	uint32_t ts_offset = tcp_ts_offset(&s->tcp.secret, tw->laddr,
+					   tw->raddr);
 	size_t optlen = tcp_opt_build(opt, sizeof(opt), tw->flags & TW_TS,
-				      (uint32_t)s->now + tw->ts_offset,
+				      (uint32_t)s->now + ts_offset,
 				      tw->ts_recent, &none);
 	struct pkt *p = pkt_alloc(0);
 

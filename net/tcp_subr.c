@@ -158,6 +158,16 @@ void tcp_init_conn(struct net_stack *s, struct tcp_sock *tp)
 	tcp_cc_init(&tp->cc, tp->mss, tp->iss);
 }
 
+bool tcp_oow_ok(struct net_stack *s, uint32_t *last)
+{
+	uint32_t now = (uint32_t)s->now;
+
+	if (*last && now - *last < TCP_INVALID_RATELIMIT)
+		return false;
+	*last = now ? now : 1;
+	return true;
+}
+
 uint32_t tcp_rcv_window(const struct tcp_sock *tp)
 {
 	if (!tp->rcvbuf)

@@ -128,7 +128,6 @@ void tcp_time_wait(struct net_stack *s, struct tcp_sock *tp, int substate,
 		tw->flags |= TW_TS;
 		tw->ts_recent = tp->ts_recent;
 		tw->ts_recent_stamp = (uint32_t)(s->now / 1000);
-		tw->ts_offset = tp->ts_offset;
 	}
 	uint32_t wnd = seq_gt(tp->rcv_adv, tp->rcv_nxt) ?
 		       tp->rcv_adv - tp->rcv_nxt : 0;
@@ -268,8 +267,16 @@ bool tcp_tw_input(struct net_stack *s, struct tcp_tw *tw,
 		schedule(s, tw, TCP_TIMEWAIT_LEN);
 	}
 ack:
-	if (!(g->flags & TCP_RST))
+	if (g->flags & TCP_RST)
+		return false;
+	/* A retransmitted FIN or an old SYN is answered every time; a
+	 * stray ACK at a limited rate, so that two ends that each find
+	 * the other's ACK unacceptable cannot ping-pong for ever. */
+	if ((g->flags & (TCP_FIN | TCP_SYN)) ||
+	    tcp_oow_ok(s, &tw->last_oow_ack))
 		tcp_tw_send_ack(s, tw);
+	else
+		s->mib.tcp.TCPACKSkippedTimeWait++;
 	return false;
 reset:
 	tcp_respond_rst(s, g->dst, g->src, g->dport, g->sport,
