@@ -4,7 +4,9 @@
 #   make run             boot it in QEMU (NIC=virtio-mmio|virtio-pci|e1000|both)
 #   make run UBOOT=1     boot kite.bin through U-Boot's booti, as a board does
 #   make test            build both arches and run every test
+#   make bench           benchmark table against a Linux guest (not a test)
 #   make debug           QEMU halted with a gdb stub, gdb attached
+#   make fuzz            run each libFuzzer target FUZZ_SECONDS (tests/fuzz/)
 #   PCAP=file.pcap       with run or debug: record the NICs' frames (tools/qemu.sh)
 #   make deps            install what is missing from Debian's archive
 #
@@ -58,7 +60,7 @@ BOOT_SRCS := $(wildcard boot/$(ARCH)/*.S)
 SRCS := $(BOOT_SRCS) $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(NET_SRCS)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS))
 
-.PHONY: all deps run test debug clean distclean unit newlib FORCE
+.PHONY: all deps run test debug clean distclean unit newlib bench FORCE
 all: $(BUILD)/kite.elf $(BUILD)/kite.bin
 
 # newlib is the slow part (2-3 minutes); it is built once per arch.
@@ -187,12 +189,25 @@ $(HOST)/%: tests/sim/%.c $$(call host_objs,$$(UNIT_$$*))
 
 unit: $(addprefix $(HOST)/,$(UNIT_TESTS))
 
+# libFuzzer targets: make fuzz, make fuzz-smoke (tests/fuzz/fuzz.mk).
+include tests/fuzz/fuzz.mk
+
 test: deps
 	@tools/run-tests.sh
 
+# --- benchmark ----------------------------------------------------------
+# A table (and a plot) against a Linux arm64 guest under the same QEMU;
+# nothing is asserted. Its own packages (tools/bench/deps.sh); the Linux
+# baseline is cached in ~/.cache/kite-bench (KITE_BENCH_CACHE).
+bench: deps
+	@tools/bench/deps.sh
+	@$(MAKE) --no-print-directory ARCH=riscv64 all
+	@$(MAKE) --no-print-directory ARCH=aarch64 all
+	@python3 tools/bench.py
+
 clean:
 	rm -rf build/riscv64/obj build/aarch64/obj build/host \
-		build/*/kite.elf build/*/kite.bin
+		build/*/kite.elf build/*/kite.bin build/fuzz/obj build/fuzz/fuzz_*
 
 distclean:
 	rm -rf build

@@ -87,6 +87,7 @@ void shell_run(void)
 	cmd_nc_init();
 	cmd_ss_init();
 	cmd_sysctl_init();
+	cmd_netsink_init();
 	lineedit_init(&le, echo, NULL);
 	for (;;) {
 		printf("%s", SHELL_PROMPT);

@@ -31,6 +31,7 @@ void cmd_net_init(void);
 void cmd_pci_init(void);
 void cmd_ping_init(void);
 void cmd_nc_init(void);
+void cmd_netsink_init(void);
 void cmd_ss_init(void);
 void cmd_sysctl_init(void);
 

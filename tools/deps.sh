@@ -6,7 +6,7 @@ set -eu
 pkgs="make gcc libc6-dev gcc-riscv64-unknown-elf gcc-aarch64-linux-gnu
 binutils-aarch64-linux-gnu qemu-system-misc qemu-system-arm opensbi
 newlib-source expect device-tree-compiler gdb-multiarch u-boot-qemu
-python3 xz-utils iproute2 python3-scapy iperf3"
+python3 xz-utils iproute2 python3-scapy iperf3 clang libclang-rt-dev"
 
 # shellcheck disable=SC2086
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' $pkgs 2>/dev/null |

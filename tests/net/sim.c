@@ -156,9 +156,15 @@ static uint64_t next_event(struct sim *sim)
 {
 	uint64_t next = UINT64_MAX;
 
-	for (unsigned i = 0; i < SIM_MAX_FRAMES; i++)
-		if (wire[i] && wire[i]->at < next)
+	/* Frames take the first free slot: stop once all were seen. */
+	for (unsigned i = 0, seen = 0;
+	     seen < sim->in_flight && i < SIM_MAX_FRAMES; i++) {
+		if (!wire[i])
+			continue;
+		seen++;
+		if (wire[i]->at < next)
 			next = wire[i]->at;
+	}
 	for (int i = 0; i < sim->nnodes; i++)
 		if (sim->node[i].next_poll < next)
 			next = sim->node[i].next_poll;
@@ -170,10 +176,15 @@ static void deliver_due(struct sim *sim)
 	/* In arrival order (then wire order), like a real segment. */
 	for (;;) {
 		int best = -1;
-		for (unsigned i = 0; i < SIM_MAX_FRAMES; i++)
-			if (wire[i] && wire[i]->at <= sim->now &&
+		for (unsigned i = 0, seen = 0;
+		     seen < sim->in_flight && i < SIM_MAX_FRAMES; i++) {
+			if (!wire[i])
+				continue;
+			seen++;
+			if (wire[i]->at <= sim->now &&
 			    (best < 0 || wire[i]->at < wire[best]->at))
 				best = (int)i;
+		}
 		if (best < 0)
 			return;
 		struct wire_frame *w = wire[best];
