@@ -4,7 +4,9 @@
 #
 #   tools/fuzz.sh run [TARGET...]    fuzz each for FUZZ_SECONDS (60)
 #   tools/fuzz.sh smoke [TARGET...]  replay each target's regression
-#                                    inputs, then fuzz FUZZ_SECONDS (5)
+#                                    inputs, then FUZZ_SMOKE_RUNS (3000)
+#                                    runs from a fixed seed, at most
+#                                    FUZZ_SECONDS (5)
 #
 # TARGET is fuzz_eth, fuzz_tcp, ...; default all. Each target prints one
 # line, "PASS fuzz_x: ..." or "FAIL fuzz_x: why", as the other tests do
@@ -77,6 +79,13 @@ for t in $targets; do
 		fi
 	fi
 
+	# New inputs go to the first directory. The smoke starts from the
+	# committed corpora alone, not from what earlier runs found here.
+	if [ "$mode" = smoke ]; then
+		work=build/fuzz/smoke/$t
+		rm -rf "$work"
+		mkdir -p "$work"
+	fi
 	set -- "$work" tests/fuzz/corpus/$t
 	[ -d "$regress" ] && set -- "$@" "$regress"
 	# The smoke run is part of make test: a fixed seed and a fixed

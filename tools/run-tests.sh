@@ -87,8 +87,8 @@ else
 fi
 
 # --- fuzz smoke (clang libFuzzer, ASan + UBSan) ---------------------------
-# Every regression input replayed, then each target of tests/fuzz/ fuzzed
-# for a few seconds (tools/fuzz.sh); SKIP lines without clang's fuzzer.
+# Every regression input replayed, then a fixed number of runs of each
+# target of tests/fuzz/ (tools/fuzz.sh); SKIP lines without clang's fuzzer.
 tools/fuzz.sh smoke >"$logs/fuzz-smoke.log" 2>&1
 rc=$?
 grep -aE '^(PASS|FAIL|SKIP) ' "$logs/fuzz-smoke.log" | tee -a "$results"

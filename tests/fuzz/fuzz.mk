@@ -2,8 +2,9 @@
 #
 #   make fuzz            build every target and run each for FUZZ_SECONDS
 #                        (60) on its corpus, one at a time, one process
-#   make fuzz-smoke      replay every regression input, then run each
-#                        target for FUZZ_SMOKE_SECONDS (5): PASS/FAIL lines
+#   make fuzz-smoke      replay every regression input, then 3000 runs of
+#                        each target from a fixed seed (FUZZ_SMOKE_RUNS, at
+#                        most FUZZ_SMOKE_SECONDS, 5): PASS/FAIL lines
 #   make fuzz-build      just build them (build/fuzz/fuzz_*)
 #
 # Built with clang (FUZZ_CC), ASan and UBSan, into build/fuzz/; sources

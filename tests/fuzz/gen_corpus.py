@@ -384,6 +384,11 @@ def gen_tcp():
     w("orphan_last_ack_acked", "ORPHAN_LAST_ACK", V_INFLIGHT,
       seg(ACK, ackmax=True), t(12))
     w("orphan_closing_wire_back", "ORPHAN_CLOSING", 0, wire(False), t(9))
+    # One bare ACK ahead of RCV.NXT with a 4-byte window: SND.WL1 moves
+    # past anything the real peer sends, so its ACKs never reopen the
+    # window and 5000 bytes leave 4 at a time.
+    w("window_frozen_by_one_ack", "ESTABLISHED", 0,
+      seg(ACK, seq=640, wnd=2), wire(False), user(3), t(9))
     w("bad_checksum_and_other_port", "ESTABLISHED", 0,
       seg(ACK | PSH, data=10, bad_sum=True), seg(ACK, port=2),
       seg(ACK, abs_seq=True, seq=12345, abs_ack=True, ack=678))
