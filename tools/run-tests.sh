@@ -204,6 +204,24 @@ riscv64_virtio_mmio riscv64 2 virtio-mmio
 aarch64_gicv3_e1000 aarch64 3 e1000
 EOT
 
+# NAME RC OUT PCAP: the verdict of a test run by tools/netns-run.sh:
+# SKIP when the namespace could not be made (77), else its PASS/FAIL
+# lines (and NOTE lines, which are not counted), a FAIL of its own if it
+# exited badly without saying why, and its capture kept only on failure.
+netns_result() {
+	name=$1 rc=$2 out=$3 pcap=$4
+	if [ "$rc" -eq 77 ]; then
+		say "SKIP $name: SKIPPED, needs root and /dev/net/tun (see $out)"
+		return
+	fi
+	grep -aE '^(PASS|FAIL|NOTE) ' "$out" | tee -a "$results"
+	if [ "$rc" -ne 0 ] && ! grep -aqE '^FAIL ' "$out"; then
+		say "FAIL $name: exited with status $rc (see $out)"
+	fi
+	grep -aqE '^FAIL ' "$out" && rc=1
+	capture_done "$rc" "$out" "$pcap"
+}
+
 # TAG ARCH GIC DEVICE: a real host (Linux, in a network namespace this
 # run creates) on a tap link to the guest. Needs root and /dev/net/tun.
 while read -r tag arch gic device; do
@@ -214,17 +232,7 @@ while read -r tag arch gic device; do
 		-device "$device,netdev=n0" \
 		-object "filter-dump,id=pcap-n0,netdev=n0,file=$logs/tap-$tag.pcap" \
 		-append "ip=10.0.3.2/24 gw=10.0.3.1" >"$logs/tap-$tag.out" 2>&1
-	rc=$?
-	if [ $rc -eq 77 ]; then
-		say "SKIP boot_tap_$tag: SKIPPED, needs root and /dev/net/tun (see $logs/tap-$tag.out)"
-		continue
-	fi
-	grep -aE '^(PASS|FAIL) ' "$logs/tap-$tag.out" | tee -a "$results"
-	if [ $rc -ne 0 ] && ! grep -aqE '^FAIL ' "$logs/tap-$tag.out"; then
-		say "FAIL boot_tap_$tag: exited with status $rc (see $logs/tap-$tag.out)"
-	fi
-	grep -aqE '^FAIL ' "$logs/tap-$tag.out" && rc=1
-	capture_done $rc "$logs/tap-$tag.out" "$logs/tap-$tag.pcap"
+	netns_result "boot_tap_$tag" $? "$logs/tap-$tag.out" "$logs/tap-$tag.pcap"
 done <<EOT
 riscv64_tap_virtio_pci riscv64 2 virtio-net-pci
 aarch64_gicv3_tap_e1000 aarch64 3 e1000
@@ -250,17 +258,7 @@ while read -r tag arch gic device; do
 		-device "$device,netdev=n0" \
 		-object "filter-dump,id=pcap-n0,netdev=n0,file=$logs/hostile-$tag.pcap" \
 		-append "ip=10.0.3.2/24 gw=10.0.3.1" >"$out" 2>&1
-	rc=$?
-	if [ $rc -eq 77 ]; then
-		say "SKIP boot_hostile_$tag: SKIPPED, needs root and /dev/net/tun (see $out)"
-		continue
-	fi
-	grep -aE '^(PASS|FAIL|NOTE) ' "$out" | tee -a "$results"
-	if [ $rc -ne 0 ] && ! grep -aqE '^FAIL ' "$out"; then
-		say "FAIL boot_hostile_$tag: exited with status $rc (see $out)"
-	fi
-	grep -aqE '^FAIL ' "$out" && rc=1
-	capture_done $rc "$out" "$logs/hostile-$tag.pcap"
+	netns_result "boot_hostile_$tag" $? "$out" "$logs/hostile-$tag.pcap"
 done <<EOT
 riscv64_hostile_virtio_pci riscv64 2 virtio-net-pci
 aarch64_gicv3_hostile_e1000 aarch64 3 e1000
@@ -283,17 +281,7 @@ while read -r tag arch gic device; do
 		-device "$device,netdev=n0" \
 		-object "filter-dump,id=pcap-n0,netdev=n0,maxlen=128,file=$logs/tapstress-$tag.pcap" \
 		-append "ip=10.0.3.2/24 gw=10.0.3.1" >"$out" 2>&1
-	rc=$?
-	if [ $rc -eq 77 ]; then
-		say "SKIP boot_tapstress_$tag: SKIPPED, needs root and /dev/net/tun (see $out)"
-		continue
-	fi
-	grep -aE '^(PASS|FAIL) ' "$out" | tee -a "$results"
-	if [ $rc -ne 0 ] && ! grep -aqE '^FAIL ' "$out"; then
-		say "FAIL boot_tapstress_$tag: exited with status $rc (see $out)"
-	fi
-	grep -aqE '^FAIL ' "$out" && rc=1
-	capture_done $rc "$out" "$logs/tapstress-$tag.pcap"
+	netns_result "boot_tapstress_$tag" $? "$out" "$logs/tapstress-$tag.pcap"
 done <<EOT
 riscv64_tapstress_virtio_pci riscv64 2 virtio-net-pci
 aarch64_gicv3_tapstress_e1000 aarch64 3 e1000
