@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
+
 #include "kernel/net_glue.h"
 #include "kernel/proc.h"
 #include "kernel/shell.h"
@@ -351,6 +353,16 @@ static void show_sockstat(struct seqbuf *sb)
 	seq_printf(sb, "FRAG: inuse %u memory %lu\n", frag_inuse, frag_bytes);
 }
 
+/* Linux's "allocated free max" of open files: the console's three and
+ * the socket descriptors taken, 0 (Linux has long stopped freeing to a
+ * pool), and the table's size, past which socket() and accept() fail
+ * with EMFILE. */
+static void show_file_nr(struct seqbuf *sb)
+{
+	seq_printf(sb, "%u\t0\t%u\n", SOCKET_FD_BASE + socket_fds_used(),
+		   SOCKET_FD_BASE + SOCKET_FD_MAX);
+}
+
 static const struct shell_cmd ss_cmds[] = {
 	{ "ss", "ss [-t] [-u] [-l] [-a] [-n]",
 	  "TCP and UDP sockets (iproute2)", cmd_ss },
@@ -360,4 +372,5 @@ void cmd_ss_init(void)
 {
 	shell_register(ss_cmds, sizeof(ss_cmds) / sizeof(ss_cmds[0]));
 	proc_register("/proc/net/sockstat", show_sockstat);
+	proc_register("/proc/sys/fs/file-nr", show_file_nr);
 }

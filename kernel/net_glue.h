@@ -46,6 +46,8 @@ void socket_wake(void *user);
  * /proc/net/sockstat's "sockets: used". Called with the stack lock held
  * (it guards each socket's net_sock). */
 unsigned socket_count(void);
+/* Descriptor slots taken, waiting accept()s included (file-nr). */
+unsigned socket_fds_used(void);
 
 /* Send a raw frame (Ethernet header included) on dev. 0 or -ENOMEM. */
 int net_glue_send_raw(struct netdev *dev, const void *frame, size_t len);

@@ -155,6 +155,18 @@ unsigned socket_count(void)
 	return n;
 }
 
+/* Every descriptor slot taken, waiting accept()s included. */
+unsigned socket_fds_used(void)
+{
+	unsigned n = 0;
+	unsigned long irq = arch_irq_save();
+
+	for (int i = 0; i < SOCKET_FD_MAX; i++)
+		n += fd_table[i] != NULL;
+	arch_irq_restore(irq);
+	return n;
+}
+
 /* Empty the slot if it still holds so (it may have been closed, and even
  * reused, by another thread). True if it did. */
 static bool fd_release_if(int fd, struct socket *so)

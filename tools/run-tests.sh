@@ -269,7 +269,7 @@ EOT
 # through tools/impair-link.py (netem in user space, both directions:
 # the host kernel may have no sch_netem), which owns tap0 and talks to
 # QEMU over UDP on the namespace's loopback (it on port 7000, QEMU on
-# 7001). Orphans, impaired bulk transfers, 248 connections at once,
+# 7001). Orphans, impaired bulk transfers, 1000 connections at once,
 # 10000 connect/close cycles. Needs root and /dev/net/tun; about 75 s
 # each. Frame headers only are captured (maxlen): the data is tens of MB.
 while read -r tag arch gic device; do

@@ -187,7 +187,7 @@ int shutdown(int fd, int how);
  * stack glue. Each returns a result >= 0 or a negative errno.
  */
 #define SOCKET_FD_BASE	3	/* 0-2 are the console */
-#define SOCKET_FD_MAX	256	/* open socket descriptors (EMFILE) */
+#define SOCKET_FD_MAX	1024	/* open socket descriptors (EMFILE) */
 
 struct stat;
 int socket_fd_read(int fd, void *buf, size_t len);
