@@ -60,7 +60,7 @@ BOOT_SRCS := $(wildcard boot/$(ARCH)/*.S)
 SRCS := $(BOOT_SRCS) $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(NET_SRCS)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS))
 
-.PHONY: all deps run test debug clean distclean unit newlib bench FORCE
+.PHONY: all deps run test debug clean distclean unit newlib bench soak FORCE
 all: $(BUILD)/kite.elf $(BUILD)/kite.bin
 
 # newlib is the slow part (2-3 minutes); it is built once per arch.
@@ -194,6 +194,21 @@ include tests/fuzz/fuzz.mk
 
 test: deps
 	@tools/run-tests.sh
+
+# --- soak -------------------------------------------------------------
+# tests/boot/soak.exp for SOAK_S seconds on each arch (make test runs it
+# for 45 s): mixed traffic from a host in a network namespace, the heap
+# flat and sockstat at its baseline after every round. Needs root and
+# /dev/net/tun.
+SOAK_S ?= 900
+soak: deps
+	@$(MAKE) --no-print-directory ARCH=riscv64 all
+	@$(MAKE) --no-print-directory ARCH=aarch64 all
+	@mkdir -p build/soak
+	@tools/soak.sh $(SOAK_S) riscv64_soak_virtio_pci riscv64 2 \
+		virtio-net-pci build/soak/riscv64.console && \
+	tools/soak.sh $(SOAK_S) aarch64_gicv3_soak_e1000 aarch64 3 \
+		e1000 build/soak/aarch64.console
 
 # --- benchmark ----------------------------------------------------------
 # A table (and a plot) against a Linux arm64 guest under the same QEMU;

@@ -287,6 +287,20 @@ riscv64_tapstress_virtio_pci riscv64 2 virtio-net-pci
 aarch64_gicv3_tapstress_e1000 aarch64 3 e1000
 EOT
 
+# TAG ARCH GIC DEVICE: the bounded soak (tests/boot/soak.exp through
+# tools/soak.sh, which `make soak` runs for longer): rounds of mixed
+# traffic for 45 s, the heap flat and sockstat at its baseline after
+# each. Needs root and /dev/net/tun.
+while read -r tag arch gic device; do
+	out=$logs/soak-$tag.out
+	tools/soak.sh 45 "$tag" "$arch" "$gic" "$device" \
+		"$logs/soak-$tag.console" >"$out" 2>&1
+	netns_result "boot_soak_$tag" $? "$out" ""
+done <<EOT
+riscv64_soak_virtio_pci riscv64 2 virtio-net-pci
+aarch64_gicv3_soak_e1000 aarch64 3 e1000
+EOT
+
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")
 skipped=$(grep -c '^SKIP ' "$results")

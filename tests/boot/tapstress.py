@@ -85,9 +85,10 @@ def chargen_cycle():
                     for n in range(95))
 
 
-def transfers(echo_conns, size):
+def transfers(echo_conns, size, link="impaired_link"):
     """echo_conns echo connections, one discard and one chargen, all at
-    once, SIZE bytes each way on each; per stream "ok SECONDS" or why."""
+    once, SIZE bytes each way on each; per stream "ok SECONDS" or why.
+    link names the kind of link in the checks' names."""
     deadline = time.monotonic() + 150
     res = {}
 
@@ -191,15 +192,15 @@ def transfers(echo_conns, size):
     mib = size / (1 << 20)
     sz = "%gMiB" % mib
     ok = all(res[n].startswith("ok") for n in names)
-    check("impaired_link_echo_%dx%s_concurrent_intact_by_sha256"
-          % (echo_conns, sz), ok,
+    check("%s_echo_%dx%s_concurrent_intact_by_sha256"
+          % (link, echo_conns, sz), ok,
           ", ".join("%s %s s" % (n, res[n][3:]) for n in names) if ok else
           "; ".join("%s: %s" % (n, res[n]) for n in names))
     r = res["discard"]
-    check("impaired_link_discard_takes_%s_and_closes_cleanly" % sz,
+    check("%s_discard_takes_%s_and_closes_cleanly" % (link, sz),
           r.startswith("ok"), r[3:] + " s" if r.startswith("ok") else r)
     r = res["chargen"]
-    check("impaired_link_chargen_%s_byte_exact_rfc864_lines" % sz,
+    check("%s_chargen_%s_byte_exact_rfc864_lines" % (link, sz),
           r.startswith("ok"), r[3:] + " s" if r.startswith("ok") else r)
     out("info transfers took %.1f s" % total)
 
