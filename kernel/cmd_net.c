@@ -472,7 +472,7 @@ static void show_net_netstat(struct seqbuf *sb)
 	static const char *const tcpext_f[] = {
 		"SyncookiesSent", "SyncookiesRecv", "SyncookiesFailed",
 		"ListenOverflows", "ListenDrops", "TW", "TWRecycled",
-		"TWKilled", "TCPTimeouts", "TCPFastRetrans", "TCPSackRecovery",
+		"TWKilled", "PAWSEstab", "TCPTimeouts", "TCPFastRetrans", "TCPSackRecovery",
 		"TCPSackRetrans", "TCPAbortOnData", "TCPAbortOnClose",
 		"TCPAbortOnMemory", "TCPAbortOnTimeout", "TCPAbortOnLinger",
 		"TCPTimeWaitOverflow", "TCPKeepAlive", "TCPOrphanExpired",
@@ -496,7 +496,7 @@ static void show_net_netstat(struct seqbuf *sb)
 		m.tcp.SyncookiesSent, m.tcp.SyncookiesRecv,
 		m.tcp.SyncookiesFailed, m.tcp.ListenOverflows,
 		m.tcp.ListenDrops, m.tcp.TWExpired, m.tcp.TWRecycled,
-		m.tcp.TWKilled, m.tcp.TCPTimeouts, m.tcp.TCPFastRetrans,
+		m.tcp.TWKilled, m.tcp.PAWSEstab, m.tcp.TCPTimeouts, m.tcp.TCPFastRetrans,
 		m.tcp.TCPSackRecovery, m.tcp.TCPSackRetrans,
 		m.tcp.TCPAbortOnData, m.tcp.TCPAbortOnClose,
 		m.tcp.TCPAbortOnMemory, m.tcp.TCPAbortOnTimeout,
@@ -512,6 +512,8 @@ static void show_net_netstat(struct seqbuf *sb)
 		m.link.ArpOutReplies, m.link.ArpInErrors, m.link.ArpQueueDrops,
 		m.link.TxBacklogDrops,
 	};
+	_Static_assert(NFIELDS(tcpext_f) == NFIELDS(tcpext_v), "TcpExt");
+	_Static_assert(NFIELDS(link_f) == NFIELDS(link_v), "KiteLink");
 	snmp_pair(sb, "TcpExt", tcpext_f, tcpext_v, NFIELDS(tcpext_f));
 	snmp_pair(sb, "KiteLink", link_f, link_v, NFIELDS(link_f));
 }

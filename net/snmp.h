@@ -43,6 +43,7 @@ struct tcp_mib {
 	uint64_t TCPChallengeACKLimit;	/* ... not sent: over the limit */
 	uint64_t TCPACKSkippedSeq;	/* out-of-window ACKs not answered */
 	uint64_t TCPACKSkippedTimeWait;	/* ... by a TIME_WAIT record */
+	uint64_t PAWSEstab;		/* segments dropped by PAWS */
 	uint64_t SyncookiesSent, SyncookiesRecv, SyncookiesFailed;
 	uint64_t ListenOverflows, ListenDrops;
 	uint64_t TCPKeepAlive;		/* keepalive probes sent */

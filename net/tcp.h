@@ -112,6 +112,7 @@ enum tcp_fsm_state {
 #define TF_PORT_REUSE	0x4000	/* lport reference taken with PORT_REUSE */
 #define TF_KEEPALIVE	0x8000	/* SO_KEEPALIVE */
 #define TF_SYNQ		0x10000	/* holds a place in its listener's synq */
+#define TF_FORCE	0x20000	/* persist timer: send what the window takes */
 
 struct tcp_ooo {
 	uint32_t start, end;	/* sequence range held in the ring */
@@ -134,8 +135,12 @@ struct tcp_sock {
 	uint16_t mss;			/* send MSS */
 	uint32_t flags;			/* TF_* */
 
-	/* Send sequence space (RFC 9293 3.3.1). */
-	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
+	/* Send sequence space (RFC 9293 3.3.1). No SND.WL2: the window
+	 * update test is Linux's (tcp_input.c), which needs none.
+	 * max_sndwnd: the largest window the peer ever offered (BSD's),
+	 * the measure of sender SWS avoidance (RFC 1122 4.2.3.4). */
+	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1;
+	uint32_t max_sndwnd;
 	/* Receive sequence space. */
 	uint32_t irs, rcv_nxt, rcv_adv;	/* rcv_adv: right edge advertised */
 

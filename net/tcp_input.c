@@ -23,6 +23,33 @@ static uint32_t seg_len(const struct tcp_seg *g)
 	return g->len + !!(g->flags & TCP_SYN) + !!(g->flags & TCP_FIN);
 }
 
+/* Take the peer's window wnd (scaled) from a segment at seq. */
+static void snd_wnd_set(struct tcp_sock *tp, uint32_t wnd, uint32_t seq)
+{
+	tp->snd_wnd = wnd;
+	tp->snd_wl1 = seq;
+	if (wnd > tp->max_sndwnd)
+		tp->max_sndwnd = wnd;
+}
+
+/*
+ * May an ACK that is not older than una (SND.UNA before it) update the
+ * send window? As Linux's tcp_may_update_window(), not RFC 9293
+ * 3.10.7.4's SND.WL1/SND.WL2 test: under that one, a single forged
+ * in-window bare ACK with a SEQ ahead of the peer's moves SND.WL1 past
+ * everything the peer sends for a while, and none of its real ACKs
+ * updates the window again: a tiny forged window stays. Here an ACK of
+ * new data always updates it (it is as recent as the data it
+ * acknowledges), as does a later SEQ; at the same SEQ, only opening the
+ * window or closing it does.
+ */
+static bool window_may_update(const struct tcp_sock *tp, uint32_t una,
+			      const struct tcp_seg *g, uint32_t wnd)
+{
+	return seq_gt(g->ack, una) || seq_gt(g->seq, tp->snd_wl1) ||
+	       (g->seq == tp->snd_wl1 && (wnd > tp->snd_wnd || wnd == 0));
+}
+
 /* RFC 9293 3.10.7.1: the reset answering a segment with no connection. */
 static void rst_reply(struct net_stack *s, const struct tcp_seg *g)
 {
@@ -71,8 +98,8 @@ static void syn_options(struct net_stack *s, struct tcp_sock *tp,
 	tp->mss = (uint16_t)(mss < 64 ? 64 : mss);
 	tp->irs = g->seq;
 	tp->rcv_nxt = g->seq + 1;
-	tp->snd_wnd = g->wnd;	/* never scaled on a SYN (RFC 7323 2.2) */
-	tp->snd_wl1 = g->seq;
+	/* A SYN's window is never scaled (RFC 7323 2.2). */
+	snd_wnd_set(tp, g->wnd, g->seq);
 }
 
 /* Child established: onto the accept queue (RFC 9293 3.10.7.4, SYN-
@@ -166,9 +193,7 @@ static bool cookie_ack(struct net_stack *s, struct tcp_sock *l,
 	tp->rcv_nxt = g->seq;
 	tp->rcv_adv = g->seq + tcp_cookie_window(l);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = g->ack;
-	tp->snd_wnd = g->wnd;
-	tp->snd_wl1 = g->seq;
-	tp->snd_wl2 = g->ack;
+	snd_wnd_set(tp, g->wnd, g->seq);
 	tp->state = TCP_SYN_RECEIVED;
 	tcp_set_state(s, tp, TCP_ESTABLISHED);
 	tcp_hash(s, tp);
@@ -287,7 +312,6 @@ static void synsent_input(struct net_stack *s, struct tcp_sock *tp,
 	if (tp->retries == 0 || (tp->flags & TF_TS))
 		rtt_sample(s, tp, g);
 	tp->snd_una = g->ack;
-	tp->snd_wl2 = g->ack;
 	tp->retries = 0;
 	tp->t_rexmt = 0;
 	tcp_set_state(s, tp, TCP_ESTABLISHED);
@@ -465,9 +489,7 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 		if (tp->retries == 0 || (tp->flags & TF_TS))
 			rtt_sample(s, tp, g);
 		tp->snd_una = g->ack;
-		tp->snd_wnd = g->wnd << tp->snd_wscale;
-		tp->snd_wl1 = g->seq;
-		tp->snd_wl2 = g->ack;
+		snd_wnd_set(tp, g->wnd << tp->snd_wscale, g->seq);
 		tp->retries = 0;
 		tp->t_rexmt = 0;
 		if (tp->parent)
@@ -485,6 +507,7 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 		return false;
 	}
 	uint32_t wnd = g->wnd << tp->snd_wscale;
+	uint32_t una = tp->snd_una;
 
 	bool sacked_new = (tp->flags & TF_SACK) && g->opt.nsack &&
 		tcp_sackb_update(&tp->sackb, tp->snd_una, tp->snd_max,
@@ -547,12 +570,10 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 			break;
 		}
 	}
-	/* Send window update (RFC 9293 3.10.7.4). */
-	if (seq_lt(tp->snd_wl1, g->seq) ||
-	    (tp->snd_wl1 == g->seq && seq_leq(tp->snd_wl2, g->ack))) {
-		tp->snd_wnd = wnd;
-		tp->snd_wl1 = g->seq;
-		tp->snd_wl2 = g->ack;
+	/* Send window update; an old ACK (below SND.UNA) updates
+	 * nothing (RFC 9293 3.10.7.4). */
+	if (seq_geq(g->ack, una) && window_may_update(tp, una, g, wnd)) {
+		snd_wnd_set(tp, wnd, g->seq);
 		if (wnd && (tp->flags & TF_PERSIST)) {
 			tp->flags &= ~TF_PERSIST;
 			tp->t_rexmt = 0;
@@ -621,14 +642,46 @@ static void challenge_ack(struct net_stack *s, struct tcp_sock *tp)
 	tcp_send_ack(s, tp);
 }
 
+/*
+ * A pure duplicate ACK overtaken on the way by a later segment, as
+ * Linux's tcp_disordered_ack(): its TSval is older than TS.Recent, but
+ * it is at RCV.NXT, acknowledges exactly SND.UNA, would not update the
+ * window, and is older by no more than one RTO of reordering (in the
+ * peer's clock ticks, taken as 1 ms as Linux does, RFC 7323 5.4). All
+ * it can do is count as a duplicate ACK, which fast retransmit needs
+ * (RFC 5681 3.2); an old duplicate of it could do no more, so PAWS has
+ * nothing to protect by dropping it.
+ */
+static bool disordered_ack(const struct tcp_sock *tp, const struct tcp_seg *g)
+{
+	uint32_t wnd = g->wnd << tp->snd_wscale;
+
+	return (g->flags & TCP_ACK) && seg_len(g) == 0 &&
+	       g->seq == tp->rcv_nxt && g->ack == tp->snd_una &&
+	       !window_may_update(tp, tp->snd_una, g, wnd) &&
+	       seq_diff(tp->ts_recent, g->opt.tsval) <=
+		       (int32_t)tcp_rtt_rto(&tp->rtt);
+}
+
+/* PAWS (RFC 7323 5.3): a segment whose TSval is older than TS.Recent
+ * is an old duplicate, dropped; but a reset always goes on to the RST
+ * checks (RFC 7323 5.3 R1), and a disordered duplicate ACK is taken. */
+static bool paws_reject(const struct tcp_sock *tp, const struct tcp_seg *g)
+{
+	if (!(tp->flags & TF_TS) || !g->opt.has_ts || (g->flags & TCP_RST) ||
+	    !ts_lt(g->opt.tsval, tp->ts_recent))
+		return false;
+	return !disordered_ack(tp, g);
+}
+
 /* RFC 9293 3.10.7.4, for SYN-RECEIVED and every synchronised state. */
 static void established_input(struct net_stack *s, struct tcp_sock *tp,
 			      struct tcp_seg *g)
 {
-	/* PAWS (RFC 7323 5.3). */
-	bool paws = (tp->flags & TF_TS) && g->opt.has_ts &&
-		    !(g->flags & TCP_RST) && ts_lt(g->opt.tsval, tp->ts_recent);
+	bool paws = paws_reject(tp, g);
 
+	if (paws)
+		s->mib.tcp.PAWSEstab++;
 	/* First: sequence number. */
 	if (paws || !acceptable(tp, g)) {
 		if (g->flags & TCP_RST)
@@ -673,10 +726,12 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 		return;
 	tp->rcv_time = s->now;		/* the peer is alive: keepalive */
 	tp->keep_probes = 0;
-	/* RFC 7323 4.3: TS.Recent from the segment at the left edge. */
+	/* RFC 7323 4.3: TS.Recent from the segment at the left edge; never
+	 * back to an older TSval (a disordered ACK passed PAWS with one). */
 	if ((tp->flags & TF_TS) && g->opt.has_ts &&
 	    seq_leq(g->seq, tp->rcv_adv) &&
-	    seq_leq(g->seq, tp->rcv_nxt))
+	    seq_leq(g->seq, tp->rcv_nxt) &&
+	    ts_geq(g->opt.tsval, tp->ts_recent))
 		tp->ts_recent = g->opt.tsval;
 	if (!ack_input(s, tp, g))
 		return;

@@ -318,14 +318,21 @@ void tcp_output(struct net_stack *s, struct tcp_sock *tp)
 				len = wnd - off;
 		}
 		bool last = off + len == tp->snd_len;
+		bool rexmit = seq_lt(tp->snd_nxt, tp->snd_max);
 
-		if (len && len < mss) {
-			/* Nagle (RFC 1122 4.2.3.4): a small segment waits
-			 * while data is unacknowledged; SWS avoidance: a
-			 * window-limited sliver waits too. */
+		if (len && len < mss && !rexmit && !(tp->flags & TF_FORCE)) {
+			/* RFC 1122 4.2.3.4, resends and the override
+			 * timeout (TF_FORCE) aside. Nagle: a small last
+			 * segment waits while data is unacknowledged. SWS
+			 * avoidance: a window-limited sliver waits unless it
+			 * is half the largest window the peer ever offered
+			 * (BSD's max_sndwnd). Against the current window,
+			 * a sliver of a tiny one would always pass; against
+			 * the largest, a peer whose every window is below
+			 * the MSS is still sent to. */
 			bool idle = tp->snd_nxt == tp->snd_una;
 
-			if (!last && len < tp->snd_wnd / 2)
+			if (!last && len < tp->max_sndwnd / 2)
 				break;
 			if (last && !idle && !(tp->flags & TF_NODELAY) &&
 			    !fin_pending(tp))
@@ -361,9 +368,10 @@ void tcp_output(struct net_stack *s, struct tcp_sock *tp)
 	}
 	if (tp->flags & TF_ACKNOW)
 		tcp_send_ack(s, tp);
-	/* Zero window with data waiting and nothing in flight: persist
-	 * (RFC 9293 3.8.6.1). */
-	if (tp->snd_wnd == 0 && tp->snd_len > tp->snd_nxt - tp->snd_una &&
+	/* Data waiting and nothing in flight: the window is shut (RFC
+	 * 9293 3.8.6.1) or too small for SWS avoidance; persist, as BSD's
+	 * tcp_setpersist(). No ACK will come to change that otherwise. */
+	if (tp->snd_len > tp->snd_nxt - tp->snd_una &&
 	    tp->snd_una == tp->snd_max && !tp->t_rexmt) {
 		tp->flags |= TF_PERSIST;
 		tcp_arm_rexmt(s, tp);

@@ -183,7 +183,14 @@ void tcp_timer_fn(struct wtimer *t, void *arg)
 	}
 	if (tp->t_rexmt && tp->t_rexmt <= now) {
 		tp->t_rexmt = 0;
-		if (tp->flags & TF_PERSIST) {
+		if ((tp->flags & TF_PERSIST) && tp->snd_wnd) {
+			/* Open, but too small for SWS avoidance: the
+			 * override timeout (RFC 1122 4.2.3.4) sends what
+			 * fits; from there the retransmission timer runs. */
+			tp->flags = (tp->flags & ~TF_PERSIST) | TF_FORCE;
+			tcp_output(s, tp);
+			tp->flags &= ~TF_FORCE;
+		} else if (tp->flags & TF_PERSIST) {
 			/* Zero-window probe (RFC 9293 3.8.6.1), backed off
 			 * like a retransmission but never giving up. */
 			tcp_send_probe(s, tp);

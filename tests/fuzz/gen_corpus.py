@@ -385,8 +385,9 @@ def gen_tcp():
       seg(ACK, ackmax=True), t(12))
     w("orphan_closing_wire_back", "ORPHAN_CLOSING", 0, wire(False), t(9))
     # One bare ACK ahead of RCV.NXT with a 4-byte window: SND.WL1 moves
-    # past anything the real peer sends, so its ACKs never reopen the
-    # window and 5000 bytes leave 4 at a time.
+    # past anything the real peer sends. Under RFC 9293's WL1/WL2 test
+    # its ACKs never reopened the window (5000 bytes left 4 at a time);
+    # now the override timeout sends 4 and their ACK reopens it.
     w("window_frozen_by_one_ack", "ESTABLISHED", 0,
       seg(ACK, seq=640, wnd=2), wire(False), user(3), t(9))
     w("bad_checksum_and_other_port", "ESTABLISHED", 0,

@@ -165,16 +165,22 @@ static struct {
 	uint64_t resent_at[3];		/* 0: not yet */
 } holes;
 
-static bool tcp_data_seq(const uint8_t *f, unsigned len, uint32_t *seq)
+/* The data bytes of the TCP segment in frame f (0: none, or not TCP),
+ * and its sequence number. */
+static unsigned tcp_payload(const uint8_t *f, unsigned len, uint32_t *seq)
 {
 	if (len < 14 + 20 + 20 || get_be16(f + 12) != 0x0800 || f[23] != 6)
-		return false;
+		return 0;
 	const uint8_t *ip = f + 14, *t = ip + (ip[0] & 0x0f) * 4;
-	unsigned payload = get_be16(ip + 2) - (unsigned)(t - ip) -
-			   (unsigned)(t[12] >> 4) * 4;
 
 	*seq = get_be32(t + 4);
-	return payload > 0;
+	return get_be16(ip + 2) - (unsigned)(t - ip) -
+	       (unsigned)(t[12] >> 4) * 4;
+}
+
+static bool tcp_data_seq(const uint8_t *f, unsigned len, uint32_t *seq)
+{
+	return tcp_payload(f, len, seq) > 0;
 }
 
 static bool drop_three(struct sim *sm, int from, const uint8_t *f,
@@ -479,25 +485,48 @@ TEST(test_tcp_listener_port_released_with_last_child)
 	teardown();
 }
 
-/* Hand node 0 a forged segment from node 1's connection. */
-static void inject(struct tcp_sock *c, uint32_t seq, uint8_t flags)
+/* Hand node 0 a forged segment from node 1's end of c, with the window
+ * field wnd and, if ts, a timestamp option carrying tsval. */
+static void forge(struct tcp_sock *c, uint32_t seq, uint32_t ack,
+		  uint8_t flags, uint16_t wnd, bool ts, uint32_t tsval)
 {
 	uint8_t ip[IP_HLEN] = { 0x45 };
-	uint8_t h[TCP_HLEN] = { 0 };
+	uint8_t h[TCP_HLEN + 12] = { 0 };
+	size_t len = TCP_HLEN + (ts ? 12 : 0);
 
 	put_be32(ip + 12, c->sk.raddr);
 	put_be32(ip + 16, c->sk.laddr);
 	put_be16(h, c->sk.rport);
 	put_be16(h + 2, c->sk.lport);
 	put_be32(h + 4, seq);
-	put_be32(h + 8, c->snd_nxt);
-	h[12] = 5 << 4;
+	put_be32(h + 8, ack);
+	h[12] = (uint8_t)((len / 4) << 4);
 	h[13] = flags;
-	put_be16(h + 14, 1000);
-	put_be16(h + 16, inet_fold(inet_sum(h, TCP_HLEN,
+	put_be16(h + 14, wnd);
+	if (ts) {
+		h[TCP_HLEN] = h[TCP_HLEN + 1] = TCPOPT_NOP;
+		h[TCP_HLEN + 2] = TCPOPT_TIMESTAMP;
+		h[TCP_HLEN + 3] = TCPOLEN_TIMESTAMP;
+		put_be32(h + TCP_HLEN + 4, tsval);
+		put_be32(h + TCP_HLEN + 8, tcp_ts_now(ST(0), c));
+	}
+	put_be16(h + 16, inet_fold(inet_sum(h, len,
 		inet_pseudo_sum(c->sk.raddr, c->sk.laddr, IPPROTO_TCP_,
-				TCP_HLEN))));
-	tcp_input(ST(0), sim.node[0].nif, ip, h, TCP_HLEN);
+				(uint16_t)len))));
+	tcp_input(ST(0), sim.node[0].nif, ip, h, len);
+}
+
+static void inject(struct tcp_sock *c, uint32_t seq, uint8_t flags)
+{
+	forge(c, seq, c->snd_nxt, flags, 1000, false, 0);
+}
+
+/* A bare ACK as node 1 would send it, timestamped tsval. */
+static void inject_ack(struct tcp_sock *c, uint32_t seq, uint32_t ack,
+		       uint16_t wnd, uint32_t tsval)
+{
+	CHECK(c->flags & TF_TS);
+	forge(c, seq, ack, TCP_ACK, wnd, true, tsval);
 }
 
 TEST(test_tcp_in_window_rst_not_at_rcv_nxt_draws_challenge_ack)
@@ -627,6 +656,298 @@ TEST(test_tcp_segments_with_sack_blocks_never_outgrow_the_mtu)
 	teardown();
 }
 
+/* Data segments node 0 put on the wire (a wire tap): when, and how many
+ * bytes each carried. */
+static struct {
+	unsigned n;
+	struct {
+		uint64_t at;
+		uint32_t len;
+	} seg[1024];
+} dsegs;
+
+static void note_data(struct sim *sm, int from, const uint8_t *f,
+		      unsigned len)
+{
+	uint32_t seq;
+	unsigned n = tcp_payload(f, len, &seq);
+
+	if (from != 0 || !n || dsegs.n == 1024)
+		return;
+	dsegs.seg[dsegs.n].at = sm->now;
+	dsegs.seg[dsegs.n++].len = n;
+}
+
+/* Move total bytes from node 0's c to node 1's s, node 1 reading as they
+ * arrive, for at most ms; returns the bytes that arrived intact. */
+static uint32_t transfer(struct tcp_sock *c, struct tcp_sock *s,
+			 uint32_t total, unsigned ms)
+{
+	static uint8_t buf[8192];
+	uint32_t sent = 0, got = 0;
+
+	for (unsigned t = 0; t < ms && got < total; t++) {
+		while (sent < total) {
+			uint32_t n = total - sent < sizeof(buf) ?
+				     total - sent : sizeof(buf);
+			for (uint32_t i = 0; i < n; i++)
+				buf[i] = pattern(sent + i);
+			int r = tcp_send(ST(0), c, buf, n);
+			if (r <= 0)
+				break;
+			sent += (uint32_t)r;
+		}
+		int r;
+		while ((r = tcp_recv(ST(1), s, buf, sizeof(buf))) > 0) {
+			for (int i = 0; i < r; i++)
+				if (buf[i] != pattern(got + (uint32_t)i))
+					return got;
+			got += (uint32_t)r;
+		}
+		sim_run(&sim, 1);
+	}
+	return got;
+}
+
+static void close_pair(struct tcp_sock *c, struct tcp_sock *s)
+{
+	sim.filter = NULL;
+	sim.wire_tap = NULL;
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	tcp_close(ST(1), lsn);
+	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	teardown();
+}
+
+TEST(test_tcp_forged_bare_ack_cannot_freeze_the_send_window)
+{
+	enum { TOTAL = 256 * 1024 };
+	struct tcp_sock *c, *s;
+
+	setup(0, 0, 0);
+	open_pair(&c, &s);
+
+	/* In node 0's receive window, 640 ahead of anything node 1 has
+	 * sent, a window of one unit: taken (Linux takes it too). Under
+	 * RFC 9293's SND.WL1/WL2 test no ACK of node 1's would update the
+	 * window again until its SEQ passed 640 (here: never). */
+	inject_ack(c, c->rcv_nxt + 640, c->snd_una, 1, c->ts_recent + 1);
+	uint32_t tiny = 1u << c->snd_wscale;
+
+	CHECK_EQ(c->snd_wnd, tiny);
+	CHECK_EQ(c->snd_wl1, c->rcv_nxt + 640);
+	memset(&dsegs, 0, sizeof(dsegs));
+	sim.wire_tap = note_data;
+	uint64_t t0 = ST(0)->now;	/* the clock the first send sees */
+
+	CHECK_EQ(transfer(c, s, TOTAL, 5000), TOTAL);
+	/* SWS avoidance held the sliver (far below half the largest
+	 * window node 1 offered) until the override timeout sent it... */
+	CHECK(dsegs.n > 2);
+	CHECK_EQ(dsegs.seg[0].len, tiny);
+	CHECK(dsegs.seg[0].at - t0 >= TCP_RTO_MIN);
+	/* ... and node 1's ACK of it restored the window: every segment
+	 * after it is a full one but the last, the first sent at once. */
+	for (unsigned i = 1; i + 1 < dsegs.n; i++)
+		CHECK_EQ(dsegs.seg[i].len, c->mss);
+	CHECK(dsegs.seg[1].at - dsegs.seg[0].at <= TCP_DELACK_MAX + 10);
+	/* In the end node 0 sees the window node 1 last offered. */
+	sim_run(&sim, TCP_DELACK_MAX + 10);
+	CHECK_EQ(c->snd_una, c->snd_max);
+	CHECK_EQ(c->snd_una + c->snd_wnd, s->rcv_adv);
+	CHECK_EQ(c->snd_wl1, c->rcv_nxt);
+	close_pair(c, s);
+}
+
+/* Node 0 connected to node 1, whose receive ring is below one MSS. */
+static void open_small_ring_pair(struct tcp_sock **c, struct tcp_sock **s)
+{
+	int err;
+
+	lsn = tcp_sock_create(ST(1), NULL);
+	CHECK_EQ(net_sock_setopt(ST(1), &lsn->sk, NET_SO_RCVBUF, 1), 0);
+	CHECK_EQ(tcp_bind(ST(1), lsn, 0, PORT), 0);
+	CHECK_EQ(tcp_listen(ST(1), lsn, 8), 0);
+	*c = tcp_sock_create(ST(0), NULL);
+	CHECK_EQ(tcp_connect(ST(0), *c, ADDR(1), PORT), -EINPROGRESS);
+	sim_run(&sim, 20);
+	*s = tcp_accept(ST(1), lsn, NULL, &err);
+	CHECK(*s != NULL);
+	CHECK_EQ((*c)->state, TCP_ESTABLISHED);
+	CHECK((*s)->rcv_size < (*c)->mss);
+	CHECK_EQ((*c)->max_sndwnd, (*s)->rcv_size);
+}
+
+TEST(test_tcp_window_below_the_mss_that_is_all_the_peer_offers_is_sent)
+{
+	enum { TOTAL = 16 * 1024 };
+	struct tcp_sock *c, *s;
+
+	setup(0, 0, 0);
+	open_small_ring_pair(&c, &s);
+	uint32_t ring = s->rcv_size;
+
+	memset(&dsegs, 0, sizeof(dsegs));
+	sim.wire_tap = note_data;
+	uint64_t t0 = sim.now;
+
+	CHECK_EQ(transfer(c, s, TOTAL, 5000), TOTAL);
+	/* Each segment fills the whole window and goes when the window
+	 * opens, never held for the override timeout. */
+	for (unsigned i = 0; i + 1 < dsegs.n; i++)
+		CHECK_EQ(dsegs.seg[i].len, ring);
+	CHECK_EQ(dsegs.n, (TOTAL + ring - 1) / ring);
+	CHECK(sim.now - t0 < dsegs.n * TCP_RTO_MIN);
+	close_pair(c, s);
+}
+
+/* Run until node 0 has data queued that a shut window holds back, and
+ * node 1's ring is full. */
+static void run_until_window_shut(struct tcp_sock *c, struct tcp_sock *s)
+{
+	for (int ms = 0; ms < 5000; ms++) {
+		if (c->snd_wnd == 0 && c->snd_una == c->snd_max &&
+		    s->rcv_len == s->rcv_size)
+			return;
+		sim_run(&sim, 1);
+	}
+	CHECK(!"window shut");
+}
+
+/* Node 1 reads n bytes; node 0 learns of the window from the answer to
+ * its next window probe. Returns when it did. */
+static uint64_t read_and_wait_for_window(struct tcp_sock *c,
+					 struct tcp_sock *s, uint32_t n)
+{
+	static uint8_t buf[2048];
+
+	CHECK(n <= sizeof(buf));
+	CHECK_EQ(tcp_recv(ST(1), s, buf, n), (int)n);
+	for (int ms = 0; ms < 10000 && c->snd_wnd == 0; ms++)
+		sim_run(&sim, 1);
+	CHECK_EQ(c->snd_wnd, n);
+	return sim.now;
+}
+
+TEST(test_tcp_sws_sends_half_the_largest_window_and_holds_a_smaller_one)
+{
+	static uint8_t data[8000];
+	struct tcp_sock *c, *s;
+
+	setup(0, 0, 0);
+	open_small_ring_pair(&c, &s);
+	uint32_t half = c->max_sndwnd / 2;
+	/* Node 1 offers what it has freed once that is a quarter of its
+	 * ring (receiver SWS avoidance, RFC 1122 4.2.3.3). */
+	uint32_t big = half + 100, small = half - 100;
+
+	CHECK(small >= s->rcv_size / 4);
+	CHECK_EQ(tcp_send(ST(0), c, data, sizeof(data)), (int)sizeof(data));
+	run_until_window_shut(c, s);
+	memset(&dsegs, 0, sizeof(dsegs));
+	sim.wire_tap = note_data;
+
+	/* At least half the largest window: sent as soon as it is known. */
+	uint64_t at = read_and_wait_for_window(c, s, big);
+
+	CHECK_EQ(dsegs.n, 1);
+	CHECK_EQ(dsegs.seg[0].len, big);
+	CHECK_EQ(dsegs.seg[0].at, at);
+	run_until_window_shut(c, s);
+	/* Less: held until the override timeout, then sent. */
+	at = read_and_wait_for_window(c, s, small);
+	CHECK_EQ(dsegs.n, 1);
+	for (int ms = 0; ms < 5000 && dsegs.n == 1; ms++)
+		sim_run(&sim, 1);
+	CHECK_EQ(dsegs.n, 2);
+	CHECK_EQ(dsegs.seg[1].len, small);
+	CHECK(dsegs.seg[1].at - at >= TCP_RTO_MIN);
+	close_pair(c, s);
+}
+
+static bool from_node1(struct sim *sm, int from, const uint8_t *f,
+		       unsigned len)
+{
+	(void)sm, (void)f, (void)len;
+	return from == 1;
+}
+
+/* Node 0 with data in flight and node 1's ACKs lost: the ACKs a test
+ * forges are all node 0 hears. */
+static void open_pair_with_data_in_flight(struct tcp_sock **c,
+					  struct tcp_sock **s)
+{
+	static uint8_t data[8000];
+
+	setup(0, 0, 0);
+	open_pair(c, s);
+	/* A first exchange: node 0 holds a window from a scaled ACK. */
+	CHECK_EQ(tcp_send(ST(0), *c, data, 100), 100);
+	sim_run(&sim, 100);
+	CHECK_EQ((*c)->snd_una, (*c)->snd_max);
+	CHECK_EQ((*c)->snd_wl1, (*c)->rcv_nxt);
+	sim.filter = from_node1;
+	CHECK_EQ(tcp_send(ST(0), *c, data, sizeof(data)),
+		 (int)sizeof(data));
+	sim_run(&sim, 1);
+	CHECK((*c)->snd_max - (*c)->snd_una >= 3 * (*c)->mss);
+	CHECK_EQ((*c)->cc.dupacks, 0);
+}
+
+TEST(test_tcp_reordered_dup_ack_with_older_tsval_feeds_fast_retransmit)
+{
+	struct tcp_sock *c, *s;
+
+	open_pair_with_data_in_flight(&c, &s);
+	uint16_t wnd = (uint16_t)(c->snd_wnd >> c->snd_wscale);
+	uint32_t ts = c->ts_recent;
+
+	/* Three duplicate ACKs, the second overtaken by the third on the
+	 * way: it arrives with a TSval older than TS.Recent. */
+	inject_ack(c, c->rcv_nxt, c->snd_una, wnd, ts + 2);
+	inject_ack(c, c->rcv_nxt, c->snd_una, wnd, ts + 1);
+	CHECK_EQ(c->cc.dupacks, 2);
+	CHECK_EQ(ST(0)->mib.tcp.PAWSEstab, 0);
+	CHECK_EQ(c->ts_recent, ts + 2);		/* never moved back */
+	uint64_t rexmits = ST(0)->mib.tcp.RetransSegs;
+
+	inject_ack(c, c->rcv_nxt, c->snd_una, wnd, ts + 3);
+	CHECK_EQ(ST(0)->mib.tcp.TCPFastRetrans, 1);
+	CHECK_EQ(ST(0)->mib.tcp.RetransSegs, rexmits + 1);
+	CHECK_EQ(ST(0)->mib.tcp.TCPTimeouts, 0);
+	close_pair(c, s);
+}
+
+TEST(test_tcp_paws_drops_acks_older_than_an_rto_or_moving_the_window)
+{
+	struct tcp_sock *c, *s;
+
+	open_pair_with_data_in_flight(&c, &s);
+	uint16_t wnd = (uint16_t)(c->snd_wnd >> c->snd_wscale);
+	uint32_t ts = c->ts_recent + 1, rto = tcp_rtt_rto(&c->rtt);
+
+	inject_ack(c, c->rcv_nxt, c->snd_una, wnd, ts + rto + 1);
+	CHECK_EQ(c->cc.dupacks, 1);
+	/* Older than TS.Recent by more than an RTO: not reordering. */
+	inject_ack(c, c->rcv_nxt, c->snd_una, wnd, ts);
+	CHECK_EQ(ST(0)->mib.tcp.PAWSEstab, 1);
+	CHECK_EQ(c->cc.dupacks, 1);
+	/* Recent enough, but it would close the window. */
+	inject_ack(c, c->rcv_nxt, c->snd_una, 0, ts + rto);
+	CHECK_EQ(ST(0)->mib.tcp.PAWSEstab, 2);
+	CHECK_EQ(c->snd_wnd, (uint32_t)wnd << c->snd_wscale);
+	/* Not at RCV.NXT. */
+	inject_ack(c, c->rcv_nxt + 1, c->snd_una, wnd, ts + rto);
+	CHECK_EQ(ST(0)->mib.tcp.PAWSEstab, 3);
+	CHECK_EQ(c->cc.dupacks, 1);
+	/* The exception itself, for contrast. */
+	inject_ack(c, c->rcv_nxt, c->snd_una, wnd, ts + rto);
+	CHECK_EQ(ST(0)->mib.tcp.PAWSEstab, 3);
+	CHECK_EQ(c->cc.dupacks, 2);
+	close_pair(c, s);
+}
+
 TEST(test_tcp_corrupted_segment_counts_csum_error)
 {
 	struct tcp_sock *c, *s;
@@ -667,6 +988,11 @@ int main(void)
 	RUN(test_tcp_challenge_acks_are_limited_to_1000_a_second);
 	RUN(test_tcp_pure_ack_at_the_right_window_edge_is_taken);
 	RUN(test_tcp_segments_with_sack_blocks_never_outgrow_the_mtu);
+	RUN(test_tcp_forged_bare_ack_cannot_freeze_the_send_window);
+	RUN(test_tcp_window_below_the_mss_that_is_all_the_peer_offers_is_sent);
+	RUN(test_tcp_sws_sends_half_the_largest_window_and_holds_a_smaller_one);
+	RUN(test_tcp_reordered_dup_ack_with_older_tsval_feeds_fast_retransmit);
+	RUN(test_tcp_paws_drops_acks_older_than_an_rto_or_moving_the_window);
 	RUN(test_tcp_corrupted_segment_counts_csum_error);
 	TEST_EXIT();
 }
