@@ -443,10 +443,6 @@ int virtio_net_probe(struct virtio_device *vdev)
 	else
 		vnet_random_mac(vn);
 
-	/* 3.1.1 step 8: live. Now the receive ring may be announced. */
-	vnet_set_status(vdev, VIRTIO_STATUS_DRIVER_OK);
-	vdev->ops->notify(vdev, VNET_RXQ);
-
 	struct netdev *dev = &vn->ndev;
 	dev->driver = "virtio-net";
 	memcpy(dev->bus_info, vdev->bus_info, sizeof(dev->bus_info));
@@ -454,15 +450,29 @@ int virtio_net_probe(struct virtio_device *vdev)
 	dev->ops = &vnet_ops;
 	dev->priv = vn;
 	dev->irq = -1;
-	vn->link = vnet_link_up(dev);
 	if (netdev_register(dev) < 0) {
 		kprintf("%s: too many network devices, ignored\n",
 			vdev->bus_info);
 		vnet_reset(vdev);
+		vdev->ops->set_status(vdev, VIRTIO_STATUS_FAILED);
 		vnet_free(vn);
 		return -ENOSPC;
 	}
+	/*
+	 * The interrupt is part of 3.1.1 step 7 ("optional per-bus setup"):
+	 * the handler must be on the line before DRIVER_OK. The device may
+	 * fill a receive buffer and interrupt as soon as the ring is
+	 * announced (QEMU hands over the frames that queued up on the link
+	 * meanwhile inside that very notify); with no handler to read the
+	 * ISR, a PCI INTx line stays asserted and the device's later frames
+	 * raise no new edge.
+	 */
 	vnet_setup_irq(vn);
+
+	/* 3.1.1 step 8: live. Now the receive ring may be announced. */
+	vnet_set_status(vdev, VIRTIO_STATUS_DRIVER_OK);
+	vdev->ops->notify(vdev, VNET_RXQ);
+	vn->link = vnet_link_up(dev);
 
 	if (!have_mac)
 		kprintf("%s: device has no MAC, using a random local one\n",

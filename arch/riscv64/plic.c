@@ -32,12 +32,25 @@ static void plic_mask(struct irq_chip *chip, unsigned id)
 	writel(readl(en) & ~(1u << (id % 32)), en);
 }
 
+/*
+ * The enable bit first, the priority last. The spec ("Interrupt Flow",
+ * "Interrupt Notifications") has the PLIC notify the hart of any source
+ * that is pending, enabled and above the threshold, so enabling a source
+ * the gateway latched while it was masked should interrupt at once. QEMU's
+ * model (hw/intc/sifive_plic.c) re-evaluates its output only on priority
+ * and threshold writes, claims, completions and a device raising its
+ * line, not on enable writes: a source enabled while already pending sits
+ * there until another source happens to interrupt, and a level-triggered
+ * PCI INTx line that stays asserted raises nothing new meanwhile. Writing
+ * the priority after the enable bit makes QEMU look again; on hardware it
+ * changes nothing.
+ */
 static void plic_unmask(struct irq_chip *chip, unsigned id)
 {
 	struct plic *p = chip->priv;
 	uintptr_t en = p->base + PLIC_ENABLE(p->context, id);
-	writel(1, p->base + PLIC_PRIORITY(id));
 	writel(readl(en) | 1u << (id % 32), en);
+	writel(1, p->base + PLIC_PRIORITY(id));
 }
 
 static int plic_xlate(struct irq_chip *chip, const uint32_t *cells,
