@@ -124,8 +124,11 @@ UNIT_test_iperf3_proto := kernel/iperf3_proto.c kernel/json.c
 UNIT_test_pci_route := drivers/pci_route.c
 UNIT_test_virtqueue := drivers/virtqueue.c
 UNIT_test_e1000_ring :=
-UNIT_test_arp := net/arp.c net/eth.c net/pkt.c net/inet.c
-UNIT_test_eth := net/eth.c net/arp.c net/pkt.c net/inet.c
+# IPv6 (eth.c hands it frames, so the Ethernet tests link it too).
+IP6_SRCS := $(sort $(wildcard net/ip6*.c net/icmp6.c net/nd6*.c \
+	net/route6.c)) net/checksum.c
+UNIT_test_arp := net/arp.c net/eth.c net/pkt.c net/inet.c $(IP6_SRCS)
+UNIT_test_eth := net/eth.c net/arp.c net/pkt.c net/inet.c $(IP6_SRCS)
 UNIT_test_dhcp := net/dhcp.c net/inet.c
 UNIT_test_udp := net/udp.c net/sock.c net/ping.c net/portalloc.c net/pkt.c \
 	net/checksum.c tests/net/port_host.c
@@ -135,6 +138,8 @@ UNIT_test_ip := net/ip.c net/ip_frag.c net/icmp.c net/route.c net/checksum.c \
 UNIT_test_ip_frag := $(UNIT_test_ip)
 UNIT_test_icmp := $(UNIT_test_ip)
 UNIT_test_route := net/route.c
+UNIT_test_ip6_addr := net/ip6_addr.c net/inet.c
+UNIT_test_route6 := net/route6.c net/ip6_addr.c net/inet.c
 UNIT_test_tcp_opt := net/tcp_opt.c
 UNIT_test_tcp_cc := net/tcp_cc.c
 UNIT_test_tcp_sack := net/tcp_sack.c
@@ -146,6 +151,8 @@ UNIT_test_stack := $(filter-out net/netdev.c,$(wildcard net/*.c)) \
 UNIT_test_tcp := $(UNIT_test_stack)
 UNIT_test_sysctl := $(UNIT_test_stack)
 UNIT_test_tcp_foreach := $(UNIT_test_stack)
+UNIT_test_ip6 := $(UNIT_test_stack)
+UNIT_test_nd6 := $(UNIT_test_stack)
 # TCP's close lifecycle over the simulated link (tests/sim/).
 UNIT_test_tcp_close := $(UNIT_test_tcp)
 UNIT_test_tcp_orphan := $(UNIT_test_tcp)

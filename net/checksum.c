@@ -21,6 +21,7 @@
  * __builtin_memcpy: a plain memcpy is a call under -ffreestanding.
  */
 #include "net/ip.h"
+#include "net/ip6.h"
 
 static inline uint16_t swap16(uint32_t v)
 {
@@ -144,4 +145,15 @@ uint32_t inet_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto,
 	 * length, as 16-bit words. */
 	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) +
 	       proto + len;
+}
+
+uint32_t inet6_pseudo_sum(const struct ip6_addr *src,
+			  const struct ip6_addr *dst, uint32_t len,
+			  uint8_t nh)
+{
+	/* RFC 8200 8.1: source, destination, the upper-layer length as
+	 * 32 bits, three zero bytes and the next header. */
+	uint32_t acc = (len >> 16) + (len & 0xffff) + nh;
+
+	return inet_sum(dst->b, 16, inet_sum(src->b, 16, acc));
 }

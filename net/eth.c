@@ -12,8 +12,10 @@
  *   an EtherType we lack       EthInUnknownType + rx_dropped (Linux counts
  *                              unhandled protocols in rx_dropped)
  *
- * Kite joins no multicast group yet, so of the group addresses only
- * broadcast is accepted; IPv6 (33:33:xx, later) will add its groups.
+ * Of the group addresses, broadcast is accepted, and 33:33:xx:xx:xx:xx
+ * (RFC 2464 7) for the IPv6 groups the interface has joined. IPv6 frames
+ * go up only where ip6_enable() switched IPv6 on; elsewhere they are an
+ * unknown type like any other.
  */
 #include <string.h>
 
@@ -21,6 +23,7 @@
 #include "net/byteorder.h"
 #include "net/eth.h"
 #include "net/ip.h"
+#include "net/ip6.h"
 #include "net/port.h"
 #include "net/stack.h"
 
@@ -34,7 +37,8 @@ static bool eth_for_us(const struct netif *nif, const uint8_t *dst)
 	/* The I/G bit (bit 0 of the first octet, the first bit on the
 	 * wire) marks a group address (IEEE Std 802). */
 	if (dst[0] & 1)
-		return memcmp(dst, eth_broadcast, ETH_ALEN) == 0;
+		return memcmp(dst, eth_broadcast, ETH_ALEN) == 0 ||
+		       ip6_mc_mac_joined(nif, dst);
 	return false;
 }
 
@@ -61,10 +65,15 @@ void eth_input(struct net_stack *s, struct netif *nif, const uint8_t *frame,
 	case ETH_P_IP:
 		ip_input(s, nif, frame + ETH_HLEN, len - ETH_HLEN);
 		break;
+	case ETH_P_IPV6:
+		if (nif->ip6.enabled) {
+			ip6_input(s, nif, frame, len);
+			break;
+		}
+		/* fall through - IPv6 is off here */
 	default:
-		/* IPv6 among them, until it has a handler. Values below
-		 * 0x0600 are 802.3 lengths (LLC frames): not spoken here
-		 * either. */
+		/* Values below 0x0600 are 802.3 lengths (LLC frames): not
+		 * spoken here either. */
 		s->mib.link.EthInUnknownType++;
 		nif->stats->rx_dropped++;
 		break;

@@ -20,7 +20,7 @@ extern const uint8_t eth_broadcast[6];
 
 /* Validate and dispatch a received frame: drops (and counts) runts,
  * unicast frames for another MAC, and unknown ethertypes. Accepts our
- * MAC, broadcast, and (later, for IPv6) multicast. */
+ * MAC, broadcast, and the 33:33 MACs of the IPv6 groups joined. */
 void eth_input(struct net_stack *s, struct netif *nif, const uint8_t *frame,
 	       size_t len);
 

@@ -1,7 +1,8 @@
 /*
  * Network interfaces: the loopback interface `lo` and one Ethernet
  * interface per registered netdev. An interface has at most one IPv4
- * address (static from the command line, or leased by DHCP).
+ * address (static from the command line, or leased by DHCP), and, once
+ * ip6_enable() switched IPv6 on, a few IPv6 addresses (ip6.h).
  */
 #ifndef KITE_NET_NETIF_H
 #define KITE_NET_NETIF_H
@@ -9,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "net/ip6.h"
 #include "net/netdev.h"
 #include "net/pkt.h"
 
@@ -43,6 +45,7 @@ struct netif {
 	 * at the next poll; bounded, overflow counted as tx_dropped. */
 	struct pkt_queue backlog;
 	struct dhcp_client *dhcp;	/* NULL unless DHCP runs here */
+	struct ip6_if ip6;		/* off until ip6_enable() (ip6.h) */
 };
 
 static inline uint32_t netif_netmask(const struct netif *nif)

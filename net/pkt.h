@@ -31,8 +31,9 @@ struct pkt {
 	uint32_t cap;		/* size of data */
 	/* Meaning depends on the queue that holds the pkt. */
 	struct netif *nif;	/* output interface (ARP pending queue) */
-	uint32_t addr;		/* next hop awaiting ARP; source of a
-				 * received datagram (host order) */
+	uint32_t addr;		/* next hop awaiting ARP; index of the
+				 * neighbour entry awaited (ND); source
+				 * of a received datagram (host order) */
 	uint16_t port;		/* source port of a received datagram */
 	uint64_t time;		/* ms: when it was queued */
 	uint8_t data[];

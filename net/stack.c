@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "net/arp.h"
+#include "net/byteorder.h"
 #include "net/dhcp.h"
 #include "net/eth.h"
 #include "net/inet.h"
@@ -38,11 +39,13 @@ void net_stack_init(struct net_stack *s)
 	lo->prefix_len = 8;
 	lo->addr_source = NETIF_ADDR_STATIC;
 	route_add(&s->routes, INADDR_LOOPBACK_ & 0xff000000u, 8, 0, lo, 0);
+	ip6_init(s);		/* ::1 on lo */
 }
 
 void net_stack_free(struct net_stack *s)
 {
 	tcp_stack_free(s);
+	ip6_free(s);
 	pkt_queue_purge(&s->loopback);
 	for (int i = 0; i < s->nnetifs; i++) {
 		struct netif *nif = s->netifs[i];
@@ -183,8 +186,12 @@ static int run_loopback(struct net_stack *s)
 	while (n < NET_POLL_LOOPBACK_BUDGET && (p = pkt_queue_pop(&s->loopback))) {
 		lo->stats->rx_packets++;
 		lo->stats->rx_bytes += p->len;
-		/* lo frames carry a zeroed Ethernet header (ip_output). */
-		if (p->len > ETH_HLEN)
+		/* lo frames carry a zeroed Ethernet header (ip_output,
+		 * ip6_output) with the EtherType. */
+		if (p->len > ETH_HLEN &&
+		    get_be16(pkt_data(p) + ETH_HLEN - 2) == ETH_P_IPV6)
+			ip6_input(s, lo, pkt_data(p), p->len);
+		else if (p->len > ETH_HLEN)
 			ip_input(s, lo, pkt_data(p) + ETH_HLEN, p->len - ETH_HLEN);
 		pkt_free(p);
 		n++;
@@ -209,6 +216,7 @@ uint64_t net_poll(struct net_stack *s, uint64_t now)
 	next = earliest(next, ip_poll(s));
 	next = earliest(next, dhcp_poll(s));
 	next = earliest(next, tcp_poll(s));
+	next = earliest(next, ip6_poll(s));
 	/* More looped frames than one poll's budget: come back at once. */
 	if (s->loopback.len)
 		next = now;

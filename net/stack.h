@@ -21,6 +21,7 @@
 
 #include "net/arp.h"
 #include "net/ip.h"
+#include "net/ip6.h"
 #include "net/netif.h"
 #include "net/route.h"
 #include "net/snmp.h"
@@ -46,17 +47,19 @@ struct net_stack {
 	struct udp_state udp;
 	struct tcp_state tcp;
 	struct net_mib mib;
+	struct ip6_state ip6;		/* IPv6, its ND and counters (ip6.h) */
 	struct net_sock *events;	/* sockets whose users need a wake */
 	uint64_t icmp_tokens_at;	/* ICMP error rate limit (icmp.c) */
 	unsigned icmp_tokens;
 };
 
-/* Set up a stack with lo (127.0.0.1/8) and nothing else. */
+/* Set up a stack with lo (127.0.0.1/8 and ::1/128) and nothing else. */
 void net_stack_init(struct net_stack *s);
 
 /* Release everything the stack holds but its sockets (which their users
  * close): interfaces, queued frames, ARP's pending packets, DHCP
- * clients. For tests and for tearing down a simulated host. */
+ * clients, IPv6 reassembly and ND queues. For tests and for tearing
+ * down a simulated host. */
 void net_stack_free(struct net_stack *s);
 
 /* Make an Ethernet interface of a netdev (named after it). The caller
@@ -76,9 +79,10 @@ void net_input(struct net_stack *s, struct netif *nif, const uint8_t *frame,
 	       size_t len, uint64_t now);
 
 /* Run what is due at `now` (ms): loopback frames, transmit backlogs,
- * ARP, reassembly, DHCP and transport timers. Repeats until nothing more
- * is ready (a looped-back packet can make a socket send again). Returns
- * the next time it must run, or NET_NEVER. */
+ * ARP, reassembly, DHCP, IPv6 (ND, DAD, lifetimes) and transport
+ * timers. Repeats until nothing more is ready (a looped-back packet can
+ * make a socket send again). Returns the next time it must run, or
+ * NET_NEVER. */
 uint64_t net_poll(struct net_stack *s, uint64_t now);
 
 /* Send a complete frame (Ethernet header included) on nif; consumes p.

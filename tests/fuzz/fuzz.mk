@@ -28,6 +28,7 @@ FUZZ_fuzz_icmp := $(FUZZ_NET_SRCS)
 FUZZ_fuzz_udp := $(FUZZ_NET_SRCS)
 FUZZ_fuzz_tcp := $(FUZZ_NET_SRCS)
 FUZZ_fuzz_dhcp := $(FUZZ_NET_SRCS)
+FUZZ_fuzz_ip6 := $(FUZZ_NET_SRCS)
 FUZZ_fuzz_fdt := kernel/fdt.c
 FUZZ_fuzz_shell := kernel/lineedit.c kernel/cmdline.c
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))

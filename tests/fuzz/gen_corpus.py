@@ -10,6 +10,7 @@ trees need dtc (device-tree-compiler).
 """
 import os
 import shutil
+import socket
 import struct
 import subprocess
 import sys
@@ -494,6 +495,114 @@ def gen_shell():
         write("fuzz_shell", name, data)
 
 
+
+# --- fuzz_ip6: op & 7: 0 frame, 1 [ctl][len][IPv6 packet] from the peer
+# (ctl 0x01 fix length, 0x02 fix addresses (0x30 which), 0x04 fix the
+# ICMPv6 checksum, 0x08 hop limit 255), 2 time (op >> 3), 3 echo [sel],
+# 4/5 add/remove 2001:db8::N, 6 Packet Too Big [N][mtu] -------------------
+
+def ip6(text):
+    return socket.inet_pton(socket.AF_INET6, text)
+
+
+US6_LL = ip6("fe80::ff:fe00:1")
+US6 = ip6("2001:db8::1")
+PEER6 = ip6("fe80::9")
+ALLNODES = ip6("ff02::1")
+US6_SN = ip6("ff02::1:ff00:1")
+
+
+def ip6_hdr(src, dst, nh, plen, hlim=64):
+    return struct.pack("!IHBB16s16s", 0x60000000, plen, nh, hlim, src, dst)
+
+
+def icmp6(typ, code, body, src, dst):
+    m = bytes([typ, code, 0, 0]) + body
+    pseudo = src + dst + struct.pack("!I3xB", len(m), 58)
+    return m[:2] + struct.pack("!H", csum(pseudo + m)) + m[4:]
+
+
+def pkt6(nh, payload, src=PEER6, dst=US6_LL, hlim=64):
+    return ip6_hdr(src, dst, nh, len(payload), hlim) + payload
+
+
+def p6(packet, ctl=0x05):
+    return b"\x01" + bytes([ctl]) + rec(packet)
+
+
+def t6(step):
+    return bytes([2 | step << 3])
+
+
+def echo6(sel, units=0):
+    return bytes([3, sel | units << 3])
+
+
+def echo_req(seq, data, src=PEER6, dst=US6_LL):
+    return icmp6(128, 0, struct.pack("!HH", 7, seq) + data, src, dst)
+
+
+def frag6(nh, off, more, ident, data):
+    return struct.pack("!BBHI", nh, 0, off | more, ident) + data
+
+
+def gen_ip6():
+    w = lambda name, data: write("fuzz_ip6", name, data)
+    w("echo_request_link_local",
+      p6(pkt6(58, echo_req(1, b"abcdefgh"))) + t6(3))
+    ns = icmp6(135, 0, b"\0" * 4 + US6_LL + bytes([1, 1]) + PEER_MAC,
+               PEER6, US6_SN)
+    w("neighbor_solicitation_for_us",
+      p6(pkt6(58, ns, dst=US6_SN, hlim=255), 0x0d))
+    pfx = ip6("2001:db8:5::")
+    ra = icmp6(134, 0, struct.pack("!BBHII", 64, 0, 1800, 0, 0) +
+               bytes([1, 1]) + PEER_MAC +
+               struct.pack("!BBHI", 5, 1, 0, 1400) +
+               struct.pack("!BBBBIII16s", 3, 4, 64, 0xc0, 86400, 14400, 0,
+                           pfx), PEER6, ALLNODES)
+    w("router_advertisement_slaac_mtu",
+      p6(pkt6(58, ra, dst=ALLNODES, hlim=255), 0x0d) + t6(7) + t6(7) +
+      t6(3) + echo6(3, 6) + t6(9))
+    msg = echo_req(2, bytes(range(256)) * 11 + bytes(184))
+    parts = [(0, 1, msg[:1232]), (1232, 1, msg[1232:2464]),
+             (2464, 0, msg[2464:])]
+    w("fragmented_echo_reordered",
+      b"".join(p6(pkt6(44, frag6(58, o, m, 9, d)), 0x01)
+               for o, m, d in reversed(parts)) + t6(3))
+    w("overlapping_fragments",
+      p6(pkt6(44, frag6(58, 0, 1, 10, msg[:1232])), 0x01) +
+      p6(pkt6(44, frag6(58, 1224, 1, 10, msg[1224:2464])), 0x01) +
+      p6(pkt6(44, frag6(58, 2464, 0, 10, msg[2464:])), 0x01) + t6(11))
+    echo = echo_req(3, b"xyz")
+    hbh = bytes([60, 0, 1, 4, 0, 0, 0, 0])
+    dst = bytes([43, 0, 0x1e, 4, 0, 0, 0, 0])
+    rt = bytes([58, 0, 0, 0, 0, 0, 0, 0])
+    w("extension_headers",
+      p6(pkt6(0, hbh + dst + rt + echo)) +
+      p6(pkt6(43, bytes([58, 0, 0, 1, 0, 0, 0, 0]) + echo)) +
+      p6(pkt6(60, bytes([58, 0, 0x9e, 4, 0, 0, 0, 0]) + echo)) +
+      p6(pkt6(253, b"\0" * 16)) + t6(3))
+    w("packet_too_big_then_big_echo",
+      bytes([6, 2, 0x05, 0x00]) + echo6(2, 8) + t6(7) + t6(8))
+    dad = icmp6(135, 0, b"\0" * 4 + ip6("2001:db8::5"), bytes(16),
+                ip6("ff02::1:ff00:5"))
+    w("dad_conflict_then_remove",
+      bytes([4, 5]) + t6(5) +
+      p6(pkt6(58, dad, src=bytes(16), dst=ip6("ff02::1:ff00:5"), hlim=255),
+         0x0d) + t6(7) + bytes([5, 5]))
+    w("silent_neighbour_queue",
+      echo6(1) * 10 + echo6(0) + t6(7) * 4 + t6(14))
+    na = icmp6(136, 0, bytes([0x60, 0, 0, 0]) + PEER6 + bytes([2, 1]) +
+               PEER_MAC, PEER6, US6_LL)
+    w("nud_probe_answered",
+      echo6(0) + t6(12) + echo6(0) + t6(7) +
+      p6(pkt6(58, na, hlim=255), 0x0d) + t6(9))
+    w("runt_and_bad_version",
+      frame(eth(US_MAC, PEER_MAC, 0x86DD, b"\x60")) +
+      p6(b"\x40" + pkt6(59, b"")[1:], 0x01) +
+      p6(pkt6(58, b"\x80\0\0\0\0\0\0\0")[:44], 0))
+
+
 # --- regression inputs: bugs found, replayed by every smoke run ------------
 
 def gen_regress():
@@ -513,6 +622,31 @@ def gen_regress():
                   user(4, peer=True) + t(9))
 
 
+    # A Prefix Information option of length 1 (8 bytes) at the end of a
+    # Router Advertisement: its lifetimes and prefix were read past the
+    # packet before its length was checked.
+    ra = icmp6(134, 0, struct.pack("!BBHII", 64, 0, 0, 0, 0) +
+               struct.pack("!BBBBI", 3, 1, 64, 0xc0, 100), PEER6, ALLNODES)
+    write_regress("fuzz_ip6", "short_prefix_option",
+                  p6(pkt6(58, ra, dst=ALLNODES, hlim=255), 0x0d))
+    # A Retrans Timer of 49 days: packets waited for resolution longer
+    # than any timer the test runs (now clamped to a minute).
+    ra = icmp6(134, 0, struct.pack("!BBHII", 64, 0, 0, 0, 0xffffffff),
+               PEER6, ALLNODES)
+    write_regress("fuzz_ip6", "huge_retrans_timer",
+                  p6(pkt6(58, ra, dst=ALLNODES, hlim=255), 0x0d) +
+                  echo6(1))
+
+    # An ICMPv6 error of 4 bytes: its MTU/pointer field was read before
+    # the length was checked.
+    write_regress("fuzz_ip6", "short_icmp6_error",
+                  p6(pkt6(58, icmp6(2, 0, b"", PEER6, US6_LL))))
+    # The same for a Neighbor Advertisement: its flags were read first.
+    write_regress("fuzz_ip6", "short_neighbor_advert",
+                  p6(pkt6(58, icmp6(136, 0, b"", PEER6, US6_LL), hlim=255),
+                     0x0d))
+
+
 def write_regress(target, name, data):
     d = os.path.join(os.path.dirname(OUT), "regress", target)
     os.makedirs(d, exist_ok=True)
@@ -523,7 +657,7 @@ def write_regress(target, name, data):
 GENERATORS = {
     "fuzz_eth": gen_eth, "fuzz_ipv4": gen_ipv4, "fuzz_icmp": gen_icmp,
     "fuzz_udp": gen_udp, "fuzz_dhcp": gen_dhcp, "fuzz_tcp": gen_tcp,
-    "fuzz_fdt": gen_fdt, "fuzz_shell": gen_shell,
+    "fuzz_fdt": gen_fdt, "fuzz_shell": gen_shell, "fuzz_ip6": gen_ip6,
 }
 
 if __name__ == "__main__":
