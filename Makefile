@@ -124,17 +124,19 @@ UNIT_test_iperf3_proto := kernel/iperf3_proto.c kernel/json.c
 UNIT_test_pci_route := drivers/pci_route.c
 UNIT_test_virtqueue := drivers/virtqueue.c
 UNIT_test_e1000_ring :=
-# IPv6 (eth.c hands it frames, so the Ethernet tests link it too).
+# IPv6 (eth.c hands it frames, so the Ethernet tests link it too), with
+# what it shares with IPv4 and ARP.
 IP6_SRCS := $(sort $(wildcard net/ip6*.c net/icmp6.c net/nd6*.c \
-	net/route6.c)) net/checksum.c
+	net/route6.c)) net/checksum.c net/reasm.c net/neigh_queue.c \
+	net/ratelimit.c
 UNIT_test_arp := net/arp.c net/eth.c net/pkt.c net/inet.c $(IP6_SRCS)
 UNIT_test_eth := net/eth.c net/arp.c net/pkt.c net/inet.c $(IP6_SRCS)
 UNIT_test_dhcp := net/dhcp.c net/inet.c
 UNIT_test_udp := net/udp.c net/sock.c net/ping.c net/portalloc.c net/pkt.c \
 	net/checksum.c tests/net/port_host.c
 UNIT_test_portalloc := net/portalloc.c tests/net/port_host.c
-UNIT_test_ip := net/ip.c net/ip_frag.c net/icmp.c net/route.c net/checksum.c \
-	net/pkt.c
+UNIT_test_ip := net/ip.c net/ip_frag.c net/reasm.c net/icmp.c net/ratelimit.c \
+	net/route.c net/checksum.c net/pkt.c
 UNIT_test_ip_frag := $(UNIT_test_ip)
 UNIT_test_icmp := $(UNIT_test_ip)
 UNIT_test_route := net/route.c

@@ -41,6 +41,7 @@
 #include "net/eth.h"
 #include "net/inet.h"
 #include "net/ip.h"
+#include "net/neigh_queue.h"
 #include "net/port.h"
 #include "net/stack.h"
 
@@ -100,12 +101,6 @@ static struct arp_entry *arp_find(struct net_stack *s, struct netif *nif,
 	return NULL;
 }
 
-static unsigned arp_pending_count(const struct pkt_queue *q,
-				  const struct netif *nif, uint32_t nexthop);
-static struct pkt *arp_pending_unlink_oldest(struct pkt_queue *q,
-					     const struct netif *nif,
-					     uint32_t nexthop);
-
 /* Which entry a full table gives up first (policy at the top). */
 static int evict_rank(enum arp_state state)
 {
@@ -136,15 +131,10 @@ static struct arp_entry *arp_alloc(struct net_stack *s)
 		    (e->state == victim->state && e->updated < victim->updated))
 			victim = e;
 	}
-	if (victim->state == ARP_INCOMPLETE) {
-		struct pkt_queue *q = &s->arp.pending;
-
-		while (arp_pending_count(q, victim->nif, victim->ip)) {
-			pkt_free(arp_pending_unlink_oldest(q, victim->nif,
-							   victim->ip));
-			s->mib.link.ArpQueueDrops++;
-		}
-	}
+	if (victim->state == ARP_INCOMPLETE)
+		s->mib.link.ArpQueueDrops += pkt_free_list(
+			neigh_queue_take_neigh(&s->arp.pending, victim->nif,
+					       victim->ip));
 	memset(victim, 0, sizeof(*victim));
 	return victim;
 }
@@ -194,32 +184,7 @@ static bool arp_request_due(const struct net_stack *s,
 	return e->tries == 0 || s->now >= e->updated + ARP_RETRY_MS;
 }
 
-/* Take the queued packets for which drop() is true off the pending
- * queue, keeping the others in their order. */
-static void arp_pending_take(struct net_stack *s, struct pkt_queue *out,
-			     bool (*drop)(struct pkt *p, const void *arg),
-			     const void *arg)
-{
-	struct pkt_queue *q = &s->arp.pending;
-
-	for (unsigned n = q->len; n; n--) {
-		struct pkt *p = pkt_queue_pop(q);
-
-		if (drop(p, arg))
-			pkt_queue_push(out, p); /* out is as large as q */
-		else
-			pkt_queue_push(q, p); /* just popped: fits */
-	}
-}
-
-static bool arp_pending_for_entry(struct pkt *p, const void *arg)
-{
-	const struct arp_entry *e = arg;
-
-	return p->nif == e->nif && p->addr == e->ip;
-}
-
-static bool arp_pending_for_nif(struct pkt *p, const void *arg)
+static bool arp_pending_for_nif(const struct pkt *p, const void *arg)
 {
 	return p->nif == arg;
 }
@@ -231,14 +196,13 @@ static bool arp_pending_for_nif(struct pkt *p, const void *arg)
  * 3.2.2). The packets leave the queue first: the ICMP path may send. */
 static void arp_give_up(struct net_stack *s, struct arp_entry *e)
 {
-	struct pkt_queue dead;
-	struct pkt *p;
+	struct pkt *p, *dead;
 
 	e->state = ARP_FAILED;
 	e->updated = s->now;
-	pkt_queue_init(&dead, ARP_PENDING_MAX);
-	arp_pending_take(s, &dead, arp_pending_for_entry, e);
-	while ((p = pkt_queue_pop(&dead))) {
+	dead = neigh_queue_take_neigh(&s->arp.pending, e->nif, e->ip);
+	while ((p = dead)) {
+		dead = p->next;
 		s->mib.link.ArpQueueDrops++;
 		icmp_send_error(s, pkt_data(p), p->len, ICMP_DEST_UNREACH,
 				ICMP_HOST_UNREACH);
@@ -246,21 +210,29 @@ static void arp_give_up(struct net_stack *s, struct arp_entry *e)
 	}
 }
 
-/* Walk the whole pending queue once: send every packet whose next hop
- * is resolved now, keep the rest in order. Nothing waits behind a
- * neighbour that does not answer (no head-of-line blocking). */
+static bool arp_pending_resolved(const struct pkt *p, const void *arg)
+{
+	struct arp_entry *e = arp_find((struct net_stack *)arg, p->nif,
+				       p->addr);
+
+	return e && e->state == ARP_REACHABLE;
+}
+
+/* Send every queued packet whose next hop is resolved now, keep the
+ * rest in order. Nothing waits behind a neighbour that does not answer
+ * (no head-of-line blocking). */
 static void arp_drain(struct net_stack *s)
 {
-	struct pkt_queue *q = &s->arp.pending;
+	struct pkt *p = neigh_queue_take(&s->arp.pending, arp_pending_resolved,
+					 s);
 
-	for (unsigned n = q->len; n; n--) {
-		struct pkt *p = pkt_queue_pop(q);
-		struct arp_entry *e = arp_find(s, p->nif, p->addr);
+	while (p) {
+		struct pkt *next = p->next;
 
-		if (e && e->state == ARP_REACHABLE)
-			eth_output(s, p->nif, p, e->mac, ETH_P_IP);
-		else
-			pkt_queue_push(q, p); /* just popped: fits */
+		p->next = NULL;
+		eth_output(s, p->nif, p, arp_find(s, p->nif, p->addr)->mac,
+			   ETH_P_IP);
+		p = next;
 	}
 }
 
@@ -282,40 +254,6 @@ static void arp_reply(struct net_stack *s, struct netif *nif,
 		      const uint8_t *sha, uint32_t spa)
 {
 	arp_send(s, nif, ARP_OP_REPLY, sha, sha, spa);
-}
-
-/* Packets waiting for (nif, nexthop). The queue is short: a walk. */
-static unsigned arp_pending_count(const struct pkt_queue *q,
-				  const struct netif *nif, uint32_t nexthop)
-{
-	unsigned n = 0;
-
-	for (const struct pkt *p = q->head; p; p = p->next)
-		n += p->nif == nif && p->addr == nexthop;
-	return n;
-}
-
-/* Unlink and return the oldest packet for (nif, nexthop); there is one. */
-static struct pkt *arp_pending_unlink_oldest(struct pkt_queue *q,
-					     const struct netif *nif,
-					     uint32_t nexthop)
-{
-	struct pkt *prev = NULL;
-
-	for (struct pkt *p = q->head; p; prev = p, p = p->next) {
-		if (p->nif != nif || p->addr != nexthop)
-			continue;
-		if (prev)
-			prev->next = p->next;
-		else
-			q->head = p->next;
-		if (q->tail == p)
-			q->tail = prev;
-		q->len--;
-		p->next = NULL;
-		return p;
-	}
-	return NULL;
 }
 
 /* A probe (sender IP 0, RFC 5227 2.1.1) for the address we hold: some
@@ -453,22 +391,11 @@ void arp_output(struct net_stack *s, struct netif *nif, struct pkt *p,
 		e->tries = 0;
 	}
 
-	/* Full, for this next hop or for all: drop the oldest waiter (of
-	 * this next hop first), as Linux's per-neighbour unres_qlen does.
-	 * The oldest is the likeliest to wait for a neighbour that never
-	 * answers; the newest is what a sender that retransmits wants. */
-	struct pkt_queue *q = &s->arp.pending;
-	if (arp_pending_count(q, nif, nexthop) >= ARP_PENDING_PER_ADDR) {
-		pkt_free(arp_pending_unlink_oldest(q, nif, nexthop));
-		s->mib.link.ArpQueueDrops++;
-	} else if (q->len >= q->max) {
-		pkt_free(pkt_queue_pop(q));
-		s->mib.link.ArpQueueDrops++;
-	}
-	p->nif = nif;
-	p->addr = nexthop;
-	p->time = s->now;
-	pkt_queue_push(q, p); /* room made above */
+	/* Full, for this next hop or for all: the oldest waiter goes (of
+	 * this next hop first; neigh_queue.h). */
+	s->mib.link.ArpQueueDrops += neigh_queue_add(&s->arp.pending, p, nif,
+						     nexthop, s->now,
+						     ARP_PENDING_PER_ADDR);
 
 	if (e->tries < ARP_MAX_TRIES && arp_request_due(s, e))
 		arp_request(s, e);
@@ -483,7 +410,7 @@ void arp_announce(struct net_stack *s, struct netif *nif)
 	arp_send(s, nif, ARP_OP_REQUEST, eth_broadcast, zero_mac, nif->addr);
 }
 
-static bool arp_pending_too_old(struct pkt *p, const void *arg)
+static bool arp_pending_too_old(const struct pkt *p, const void *arg)
 {
 	const struct net_stack *s = arg;
 
@@ -512,14 +439,8 @@ uint64_t arp_poll(struct net_stack *s)
 			next = e->updated + ARP_RETRY_MS;
 	}
 
-	struct pkt_queue old;
-	struct pkt *p;
-	pkt_queue_init(&old, ARP_PENDING_MAX);
-	arp_pending_take(s, &old, arp_pending_too_old, s);
-	while ((p = pkt_queue_pop(&old))) {
-		s->mib.link.ArpQueueDrops++;
-		pkt_free(p);
-	}
+	s->mib.link.ArpQueueDrops += pkt_free_list(
+		neigh_queue_take(&s->arp.pending, arp_pending_too_old, s));
 	/* The queue is in arrival order: its head is the oldest. */
 	if (s->arp.pending.head &&
 	    s->arp.pending.head->time + ARP_PENDING_MAX_AGE < next)
@@ -529,20 +450,13 @@ uint64_t arp_poll(struct net_stack *s)
 
 void arp_flush(struct net_stack *s, struct netif *nif)
 {
-	struct pkt_queue gone;
-	struct pkt *p;
-
 	for (int i = 0; i < ARP_TABLE_SIZE; i++)
 		if (s->arp.entry[i].state != ARP_FREE &&
 		    s->arp.entry[i].nif == nif)
 			memset(&s->arp.entry[i], 0, sizeof(s->arp.entry[i]));
 
-	pkt_queue_init(&gone, ARP_PENDING_MAX);
-	arp_pending_take(s, &gone, arp_pending_for_nif, nif);
-	while ((p = pkt_queue_pop(&gone))) {
-		s->mib.link.ArpQueueDrops++;
-		pkt_free(p);
-	}
+	s->mib.link.ArpQueueDrops += pkt_free_list(
+		neigh_queue_take(&s->arp.pending, arp_pending_for_nif, nif));
 }
 
 void arp_for_each(struct net_stack *s,

@@ -16,6 +16,7 @@
 
 #include "net/byteorder.h"
 #include "net/ip.h"
+#include "net/ratelimit.h"
 #include "net/sock.h"		/* ping_input() */
 #include "net/stack.h"
 #include "net/tcp.h"
@@ -101,33 +102,14 @@ static int icmp_unreach_errno(uint8_t code)
 
 /*
  * Token bucket for errors (Linux's icmp_ratelimit, one bucket for the
- * stack): ICMP_ERR_BURST tokens, one more every ICMP_ERR_RATE_MS. It
- * keeps a flood of bad packets from turning into a flood of errors.
- *
- * s->icmp_tokens_at is the last refill time plus one, so that a stack
- * fresh from memset (0) starts with a full bucket, whatever `now` is.
+ * stack, ratelimit.h): ICMP_ERR_BURST tokens, one more every
+ * ICMP_ERR_RATE_MS. It keeps a flood of bad packets from turning into
+ * a flood of errors.
  */
 static bool icmp_ratelimit_allow(struct net_stack *s)
 {
-	if (!s->icmp_tokens_at) {
-		s->icmp_tokens = ICMP_ERR_BURST;
-		s->icmp_tokens_at = s->now + 1;
-	} else if (s->now + 1 > s->icmp_tokens_at) {
-		uint64_t add = (s->now + 1 - s->icmp_tokens_at) /
-			       ICMP_ERR_RATE_MS;
-
-		if (s->icmp_tokens + add >= ICMP_ERR_BURST) {
-			s->icmp_tokens = ICMP_ERR_BURST;
-			s->icmp_tokens_at = s->now + 1;
-		} else {
-			s->icmp_tokens += (unsigned)add;
-			s->icmp_tokens_at += add * ICMP_ERR_RATE_MS;
-		}
-	}
-	if (!s->icmp_tokens)
-		return false;
-	s->icmp_tokens--;
-	return true;
+	return ratelimit_allow(&s->icmp_tokens_at, &s->icmp_tokens, s->now,
+			       ICMP_ERR_RATE_MS, ICMP_ERR_BURST);
 }
 
 void icmp_send_error(struct net_stack *s, const uint8_t *ip, size_t len,

@@ -22,6 +22,7 @@
 #include "net/byteorder.h"
 #include "net/ip6.h"
 #include "net/port.h"
+#include "net/ratelimit.h"
 #include "net/stack.h"
 
 #define ICMP6_HLEN		8
@@ -66,30 +67,11 @@ int icmp6_send(struct net_stack *s, struct pkt *p, const struct ip6_addr *src,
 	return err;
 }
 
-/* As icmp.c's icmp_ratelimit_allow(): a token bucket for the stack. */
+/* As icmp.c's icmp_ratelimit_allow(), with a bucket of its own. */
 static bool icmp6_ratelimit_allow(struct net_stack *s)
 {
-	struct ip6_state *st = &s->ip6;
-
-	if (!st->icmp_tokens_at) {
-		st->icmp_tokens = ICMP6_ERR_BURST;
-		st->icmp_tokens_at = s->now + 1;
-	} else if (s->now + 1 > st->icmp_tokens_at) {
-		uint64_t add = (s->now + 1 - st->icmp_tokens_at) /
-			       ICMP6_ERR_RATE_MS;
-
-		if (st->icmp_tokens + add >= ICMP6_ERR_BURST) {
-			st->icmp_tokens = ICMP6_ERR_BURST;
-			st->icmp_tokens_at = s->now + 1;
-		} else {
-			st->icmp_tokens += (unsigned)add;
-			st->icmp_tokens_at += add * ICMP6_ERR_RATE_MS;
-		}
-	}
-	if (!st->icmp_tokens)
-		return false;
-	st->icmp_tokens--;
-	return true;
+	return ratelimit_allow(&s->ip6.icmp_tokens_at, &s->ip6.icmp_tokens,
+			       s->now, ICMP6_ERR_RATE_MS, ICMP6_ERR_BURST);
 }
 
 /* An ICMPv6 error or a redirect: RFC 4443 2.4 (e.1, e.2). */

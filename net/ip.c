@@ -55,12 +55,16 @@ static struct netif *ip_netif_by_addr(struct net_stack *s, uint32_t a)
 	return NULL;
 }
 
-void ip_init(struct ip_state *ip)
+void ip_init(struct net_stack *s)
 {
+	struct ip_state *ip = &s->ip;
+
 	memset(ip, 0, sizeof(*ip));
 	/* A predictable Identification lets an off-path host count our
 	 * traffic or aim fragments at it (RFC 7739 5.1). */
 	ip->next_id = (uint16_t)net_random();
+	reasm_init(&ip->reasmq, IP_REASM_MAX_DATAGRAMS, IP_REASM_MAX_BYTES,
+		   &s->mib.ip.ReasmFails);
 }
 
 bool ip_is_local(struct net_stack *s, uint32_t dst)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "net/pkt.h"
+#include "net/reasm.h"
 
 #define IP_HLEN			20	/* without options */
 #define IP_DEFAULT_TTL		64
@@ -46,16 +47,16 @@
 
 struct net_stack;
 struct netif;
-struct ip_reasm;
 
 struct ip_state {
 	uint16_t next_id;		/* Identification of the next datagram */
-	struct ip_reasm *reasm;		/* datagrams being reassembled */
-	unsigned reasm_count;
-	size_t reasm_bytes;
+	union {				/* datagrams being reassembled */
+		struct reasm_queue reasmq;
+		struct { REASM_QUEUE_FIELDS; };	/* its fields, by name */
+	};
 };
 
-void ip_init(struct ip_state *ip);
+void ip_init(struct net_stack *s);
 
 /* An IPv4 packet (after the Ethernet header, or from lo). Validates
  * version, IHL, total length, checksum; reassembles fragments; delivers

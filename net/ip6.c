@@ -54,6 +54,8 @@ void ip6_init(struct net_stack *s)
 	memset(st, 0, sizeof(*st));
 	nd6_init(&st->nd);
 	route6_init(&st->routes);
+	reasm_init(&st->reasmq, IP6_REASM_MAX_DATAGRAMS, IP6_REASM_MAX_BYTES,
+		   &st->mib.ReasmFails);
 	st->next_timer = NET_NEVER;
 	ip6_enable(s, &s->lo);
 }
@@ -61,7 +63,7 @@ void ip6_init(struct net_stack *s)
 void ip6_free(struct net_stack *s)
 {
 	pkt_queue_purge(&s->ip6.nd.pending);
-	ip6_reasm_free(s);
+	reasm_purge(&s->ip6.reasmq);
 }
 
 uint64_t ip6_poll(struct net_stack *s)

@@ -29,6 +29,7 @@
 #include "net/ip6_addr.h"
 #include "net/nd6.h"
 #include "net/pkt.h"
+#include "net/reasm.h"
 #include "net/route6.h"
 
 #define IP6_HLEN		40
@@ -210,8 +211,6 @@ struct ip6_hooks {
 	void *arg;
 };
 
-struct ip6_reasm;
-
 struct ip6_state {
 	struct ip6_mib mib;
 	struct icmp6_mib icmp;
@@ -219,9 +218,10 @@ struct ip6_state {
 	struct nd6_table nd;
 	struct route6_table routes;
 	struct ip6_hooks hooks;
-	struct ip6_reasm *reasm;	/* datagrams being reassembled */
-	unsigned reasm_count;
-	size_t reasm_bytes;
+	union {				/* datagrams being reassembled */
+		struct reasm_queue reasmq;
+		struct { REASM_QUEUE_FIELDS; };	/* its fields, by name */
+	};
 	uint64_t next_timer;		/* ms: earliest deadline armed */
 	uint64_t icmp_tokens_at;	/* error rate limit (as icmp.c) */
 	unsigned icmp_tokens;
@@ -334,7 +334,6 @@ uint8_t *ip6_reasm(struct net_stack *s, const struct ip6_rx *rx, size_t *fh,
 int ip6_fragment(struct net_stack *s, struct pkt *p, unsigned mtu,
 		 struct pkt **frags);
 uint64_t ip6_reasm_poll(struct net_stack *s);
-void ip6_reasm_free(struct net_stack *s);
 
 /* ip6.c: the best source address on nif for dst (RFC 6724, see ip6.c),
  * never a tentative one. 0 or -EADDRNOTAVAIL. */

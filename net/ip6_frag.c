@@ -1,19 +1,15 @@
 /*
  * IPv6 fragmentation and reassembly (RFC 8200 4.5 and 5, RFC 5722).
  *
- * Reassembly follows ip_frag.c's design and bounds. A packet being
- * reassembled is keyed by (source, destination, Identification) and
- * keeps its fragments' data sorted by offset, none overlapping: it is
- * complete when the last fragment has fixed its length and the data
- * held add up to it. The unfragmentable part (the headers in front of
- * the Fragment header) and the Next Header come from the fragment at
- * offset zero, as RFC 8200 4.5 says.
- *
- * RFC 5722: any overlap discards the whole packet (an exact copy of a
- * fragment already held is dropped alone, erratum 3089). Memory is
- * bounded as for IPv4: IP6_REASM_MAX_DATAGRAMS packets and
- * IP6_REASM_MAX_BYTES held, the oldest other packet evicted to make
- * room. A packet incomplete IP6_REASM_TIMEOUT_MS (60 s, RFC 8200) after
+ * Reassembly uses the queue IPv4 uses (reasm.h): the fragment list,
+ * RFC 5722's overlap rule (any overlap discards the whole packet, an
+ * exact copy of a fragment already held is dropped alone, erratum
+ * 3089), and the memory bounds, here IP6_REASM_MAX_DATAGRAMS packets
+ * and IP6_REASM_MAX_BYTES held, the oldest other packet evicted to
+ * make room. A packet being reassembled is keyed by (source,
+ * destination, Identification). The unfragmentable part (the headers
+ * in front of the Fragment header) and the Next Header come from the
+ * fragment at offset zero, as RFC 8200 4.5 says. A packet incomplete IP6_REASM_TIMEOUT_MS (60 s, RFC 8200) after
  * its first fragment is discarded, with an ICMPv6 Time Exceeded code 1
  * if the fragment at offset zero came. A fragment of a length that is
  * not a multiple of 8 (with more to come), or reaching past a 65535-byte
@@ -40,86 +36,26 @@
 #define IP6_MAXPLEN	0xffff	/* largest Payload Length */
 #define ICMP6_QUOTE_MAX	(IP6_MIN_MTU - IP6_HLEN - 8)
 
-struct ip6_frag {
-	struct ip6_frag *next;		/* by offset; no two overlap */
-	uint16_t off, len;
-	uint8_t data[];
-};
-
+/* A packet being reassembled (the rest is struct reasm's, whose hdr
+ * holds offset zero's headers in front of its Fragment header). */
 struct ip6_reasm {
-	struct ip6_reasm *next;		/* oldest first */
+	struct reasm r;			/* first: the queue's record */
 	struct ip6_addr src, dst;
 	uint32_t id;
 	struct netif *nif;
-	uint32_t total;			/* payload after the Fragment header;
-					 * 0 until the last fragment came */
-	uint32_t held;
-	size_t mem;			/* charged to reasm_bytes */
-	uint64_t expires;
-	struct ip6_frag *frags;
-	uint8_t *unfrag;		/* offset zero's headers in front of
-					 * its Fragment header, or NULL */
-	uint16_t unfrag_len;
-	uint16_t nh_off;		/* in unfrag: what names the
-					 * Fragment header */
+	uint16_t nh_off;		/* in hdr: what names the Fragment
+					 * header */
 	uint8_t nh;			/* offset zero's Next Header */
 };
 
-static void reasm_free(struct ip6_state *st, struct ip6_reasm *q)
-{
-	struct ip6_frag *f, *next;
-
-	for (f = q->frags; f; f = next) {
-		next = f->next;
-		net_free(f);
-	}
-	net_free(q->unfrag);
-	st->reasm_bytes -= q->mem;
-	st->reasm_count--;
-	net_free(q);
-}
-
-static void reasm_unlink(struct ip6_state *st, struct ip6_reasm *q)
-{
-	struct ip6_reasm **pp = &st->reasm;
-
-	while (*pp != q)
-		pp = &(*pp)->next;
-	*pp = q->next;
-}
-
-static void reasm_kill(struct net_stack *s, struct ip6_reasm *q)
-{
-	reasm_unlink(&s->ip6, q);
-	reasm_free(&s->ip6, q);
-	s->ip6.mib.ReasmFails++;
-}
-
-/* Room for need more bytes, evicting the oldest other than keep. */
-static bool reasm_make_room(struct net_stack *s, struct ip6_reasm *keep,
-			    size_t need)
-{
-	struct ip6_state *st = &s->ip6;
-
-	while (st->reasm_bytes + need > IP6_REASM_MAX_BYTES) {
-		struct ip6_reasm *old = st->reasm;
-
-		if (old == keep)
-			old = old->next;
-		if (!old)
-			return false;
-		reasm_kill(s, old);
-	}
-	return true;
-}
-
 /* RFC 8200 4.5: time exceeded, quoting the first fragment, to its
  * source, if the first fragment came. */
-static void reasm_time_exceeded(struct net_stack *s, struct ip6_reasm *q)
+static void ip6_reasm_time_exceeded(struct net_stack *s, struct ip6_reasm *q)
 {
-	struct ip6_frag *f0 = q->frags;
+	const struct reasm_frag *f0 = q->r.frags;
+	size_t hlen = q->r.hlen;
 	size_t n = f0->len < ICMP6_QUOTE_MAX ? f0->len : ICMP6_QUOTE_MAX;
-	size_t len = q->unfrag_len + IP6_FRAG_HLEN + n;
+	size_t len = hlen + IP6_FRAG_HLEN + n;
 	uint8_t *d = net_alloc(len);
 	struct ip6_rx rx = {
 		.nif = q->nif, .src = q->src, .dst = q->dst,
@@ -127,13 +63,13 @@ static void reasm_time_exceeded(struct net_stack *s, struct ip6_reasm *q)
 
 	if (!d)
 		return;
-	memcpy(d, q->unfrag, q->unfrag_len);
+	memcpy(d, q->r.hdr, hlen);
 	put_be16(d + 4, (uint16_t)(len - IP6_HLEN));
-	d[q->unfrag_len] = q->nh;
-	d[q->unfrag_len + 1] = 0;
-	put_be16(d + q->unfrag_len + 2, 1);	/* offset 0, more */
-	put_be32(d + q->unfrag_len + 4, q->id);
-	memcpy(d + q->unfrag_len + IP6_FRAG_HLEN, f0->data, n);
+	d[hlen] = q->nh;
+	d[hlen + 1] = 0;
+	put_be16(d + hlen + 2, 1);	/* offset 0, more */
+	put_be32(d + hlen + 4, q->id);
+	memcpy(d + hlen + IP6_FRAG_HLEN, f0->data, n);
 	rx.pkt = d;
 	rx.len = len;
 	icmp6_send_error(s, &rx, ICMP6_TIME_EXCEEDED, ICMP6_TIME_EXCEED_REASM,
@@ -141,20 +77,16 @@ static void reasm_time_exceeded(struct net_stack *s, struct ip6_reasm *q)
 	net_free(d);
 }
 
-static void reasm_expire(struct net_stack *s)
+static void ip6_reasm_expire(struct net_stack *s)
 {
 	struct ip6_state *st = &s->ip6;
-	struct ip6_reasm *q, *next;
+	struct reasm *r;
 
-	for (q = st->reasm; q; q = next) {
-		next = q->next;
-		if (q->expires > s->now)
-			continue;
-		reasm_unlink(st, q);
+	while ((r = reasm_expired(&st->reasmq, s->now))) {
 		/* Fragment zero is the head of the list when it came. */
-		if (q->unfrag && q->frags && q->frags->off == 0)
-			reasm_time_exceeded(s, q);
-		reasm_free(st, q);
+		if (r->hdr && r->frags && r->frags->off == 0)
+			ip6_reasm_time_exceeded(s, (struct ip6_reasm *)r);
+		reasm_free(&st->reasmq, r);
 		st->mib.ReasmTimeout++;
 		st->mib.ReasmFails++;
 	}
@@ -162,103 +94,45 @@ static void reasm_expire(struct net_stack *s)
 
 uint64_t ip6_reasm_poll(struct net_stack *s)
 {
-	uint64_t next = NET_NEVER;
-
-	reasm_expire(s);
-	for (struct ip6_reasm *q = s->ip6.reasm; q; q = q->next)
-		if (q->expires < next)
-			next = q->expires;
-	return next;
-}
-
-void ip6_reasm_free(struct net_stack *s)
-{
-	while (s->ip6.reasm) {
-		struct ip6_reasm *q = s->ip6.reasm;
-
-		s->ip6.reasm = q->next;
-		reasm_free(&s->ip6, q);
-	}
-}
-
-static struct ip6_reasm *reasm_new(struct net_stack *s,
-				   const struct ip6_rx *rx, uint32_t id)
-{
-	struct ip6_state *st = &s->ip6;
-	struct ip6_reasm *q, **pp;
-
-	if (st->reasm_count >= IP6_REASM_MAX_DATAGRAMS)
-		reasm_kill(s, st->reasm);
-	if (!reasm_make_room(s, NULL, sizeof(*q)))
-		return NULL;
-	q = net_alloc(sizeof(*q));
-	if (!q)
-		return NULL;
-	memset(q, 0, sizeof(*q));
-	q->src = rx->src;
-	q->dst = rx->dst;
-	q->id = id;
-	q->nif = rx->nif;
-	q->expires = s->now + IP6_REASM_TIMEOUT_MS;
-	q->mem = sizeof(*q);
-	st->reasm_bytes += q->mem;
-	st->reasm_count++;
-	for (pp = &st->reasm; *pp; pp = &(*pp)->next)
-		;
-	*pp = q;
-	ip6_timer_arm(s, q->expires);
-	return q;
+	ip6_reasm_expire(s);
+	return reasm_next_expiry(&s->ip6.reasmq);
 }
 
 /* The whole packet of a complete q; frees q. */
-static uint8_t *reasm_join(struct net_stack *s, struct ip6_reasm *q,
-			   size_t *fh, size_t *nh_off, size_t *out_len)
+static uint8_t *ip6_reasm_join(struct net_stack *s, struct ip6_reasm *q,
+			       size_t *fh, size_t *nh_off, size_t *out_len)
 {
-	size_t len = (size_t)q->unfrag_len + q->total;
+	struct reasm *r = &q->r;
+	size_t len = (size_t)r->hlen + r->total;
 	uint8_t *d;
 
 	if (len - IP6_HLEN > IP6_MAXPLEN || !(d = net_alloc(len))) {
-		reasm_kill(s, q);
+		reasm_kill(&s->ip6.reasmq, r);
 		return NULL;
 	}
-	memcpy(d, q->unfrag, q->unfrag_len);
+	memcpy(d, r->hdr, r->hlen);
 	put_be16(d + 4, (uint16_t)(len - IP6_HLEN));
 	d[q->nh_off] = q->nh;
-	for (struct ip6_frag *f = q->frags; f; f = f->next)
-		memcpy(d + q->unfrag_len + f->off, f->data, f->len);
-	*fh = q->unfrag_len;
+	reasm_copy(r, d + r->hlen);
+	*fh = r->hlen;
 	*nh_off = q->nh_off;
 	*out_len = len;
-	reasm_unlink(&s->ip6, q);
-	reasm_free(&s->ip6, q);
+	reasm_done(&s->ip6.reasmq, r);
 	s->ip6.mib.ReasmOKs++;
 	return d;
 }
 
-static struct ip6_reasm *reasm_find(struct ip6_state *st,
-				    const struct ip6_rx *rx, uint32_t id)
+static struct ip6_reasm *ip6_reasm_find(struct ip6_state *st,
+					const struct ip6_rx *rx, uint32_t id)
 {
-	for (struct ip6_reasm *q = st->reasm; q; q = q->next)
+	for (struct reasm *r = st->reasm; r; r = r->next) {
+		struct ip6_reasm *q = (struct ip6_reasm *)r;
+
 		if (q->id == id && ip6_addr_eq(&q->src, &rx->src) &&
 		    ip6_addr_eq(&q->dst, &rx->dst))
 			return q;
+	}
 	return NULL;
-}
-
-/* Take offset zero's headers: the unfragmentable part. */
-static bool reasm_take_unfrag(struct net_stack *s, struct ip6_reasm *q,
-			      const struct ip6_rx *rx, size_t fh,
-			      size_t nh_off)
-{
-	if (!reasm_make_room(s, q, fh) || !(q->unfrag = net_alloc(fh)))
-		return false;
-	memcpy(q->unfrag, rx->pkt, fh);
-	q->unfrag_len = (uint16_t)fh;
-	q->nh_off = (uint16_t)nh_off;
-	q->nh = rx->pkt[fh];
-	q->mem += fh;
-	s->ip6.reasm_bytes += fh;
-	return true;
 }
 
 uint8_t *ip6_reasm(struct net_stack *s, const struct ip6_rx *rx, size_t *fhp,
@@ -272,88 +146,55 @@ uint8_t *ip6_reasm(struct net_stack *s, const struct ip6_rx *rx, size_t *fhp,
 	size_t off = fo & 0xfff8;
 	bool more = fo & 1;
 	size_t dlen = rx->len - fh - IP6_FRAG_HLEN;
-	size_t end = off + dlen;
+	enum reasm_result res;
 	struct ip6_reasm *q;
-	struct ip6_frag *f, **pp;
 
 	st->mib.ReasmReqds++;
-	reasm_expire(s);
+	ip6_reasm_expire(s);
 
 	/* RFC 8200 4.5: refused with a pointer at the field to blame. */
-	if (more && (dlen & 7)) {
+	if ((more && (dlen & 7)) || fh - IP6_HLEN + off + dlen > IP6_MAXPLEN) {
 		st->mib.InHdrErrors++;
 		icmp6_send_error(s, rx, ICMP6_PARAM_PROB,
-				 ICMP6_PARAMPROB_HEADER, 4);
+				 ICMP6_PARAMPROB_HEADER,
+				 more && (dlen & 7) ? 4 : fh + 2);
 		return NULL;
 	}
-	if (fh - IP6_HLEN + end > IP6_MAXPLEN) {
-		st->mib.InHdrErrors++;
-		icmp6_send_error(s, rx, ICMP6_PARAM_PROB,
-				 ICMP6_PARAMPROB_HEADER, fh + 2);
+	q = ip6_reasm_find(st, rx, id);
+	if (more && !dlen) {
+		/* Holds nothing: only an attack. */
+		if (q)
+			reasm_kill(&st->reasmq, &q->r);
+		else
+			st->mib.ReasmFails++;
 		return NULL;
 	}
-	q = reasm_find(st, rx, id);
-	if (more && !dlen)
-		goto kill;		/* holds nothing: only an attack */
-	if (q && q->total && (more ? end > q->total : end != q->total))
-		goto kill;
 	if (!q) {
-		q = reasm_new(s, rx, id);
-		if (!q)
-			goto refuse;
-	}
-
-	for (pp = &q->frags; *pp && (*pp)->off + (*pp)->len <= off;
-	     pp = &(*pp)->next)
-		;
-	f = *pp;
-	if (f && f->off < end) {
-		/* RFC 5722 and its erratum: an exact copy is harmless,
-		 * any other overlap ends the packet. */
-		if (f->off == off && f->len == dlen &&
-		    !memcmp(f->data, frag + IP6_FRAG_HLEN, dlen)) {
-			st->mib.InDiscards++;
+		q = (struct ip6_reasm *)reasm_new(&st->reasmq, sizeof(*q),
+						  s->now + IP6_REASM_TIMEOUT_MS);
+		if (!q) {
+			st->mib.ReasmFails++;
 			return NULL;
 		}
-		goto kill;
+		q->src = rx->src;
+		q->dst = rx->dst;
+		q->id = id;
+		q->nif = rx->nif;
+		ip6_timer_arm(s, q->r.expires);
 	}
-	if (!more) {
-		struct ip6_frag *last = q->frags;
-
-		while (last && last->next)
-			last = last->next;
-		if (last && last->off + last->len > end)
-			goto kill;
-		q->total = (uint32_t)end;
-	}
-	if (off == 0 && !q->unfrag && !reasm_take_unfrag(s, q, rx, fh, *nh_offp))
-		goto kill;
-	if (dlen) {
-		if (!reasm_make_room(s, q, sizeof(*f) + dlen))
-			goto kill;
-		f = net_alloc(sizeof(*f) + dlen);
-		if (!f)
-			goto kill;
-		f->off = (uint16_t)off;
-		f->len = (uint16_t)dlen;
-		memcpy(f->data, frag + IP6_FRAG_HLEN, dlen);
-		f->next = *pp;
-		*pp = f;
-		q->mem += sizeof(*f) + dlen;
-		st->reasm_bytes += sizeof(*f) + dlen;
-		q->held += (uint32_t)dlen;
-	}
-	if (q->total && q->held == q->total && q->unfrag)
-		return reasm_join(s, q, fhp, nh_offp, out_len);
-	return NULL;
-
-kill:
-	if (q) {
-		reasm_kill(s, q);
+	res = reasm_add(&st->reasmq, &q->r, off, frag + IP6_FRAG_HLEN, dlen,
+			more, rx->pkt, fh);
+	if (res == REASM_DUPLICATE)
+		st->mib.InDiscards++;
+	if (res != REASM_HELD && res != REASM_COMPLETE)
 		return NULL;
+	if (off == 0) {
+		/* Offset zero's headers came with this fragment. */
+		q->nh_off = (uint16_t)*nh_offp;
+		q->nh = frag[0];
 	}
-refuse:
-	st->mib.ReasmFails++;
+	if (res == REASM_COMPLETE)
+		return ip6_reasm_join(s, q, fhp, nh_offp, out_len);
 	return NULL;
 }
 
@@ -409,11 +250,7 @@ int ip6_fragment(struct net_stack *s, struct pkt *p, unsigned mtu,
 	return 0;
 
 fail:
-	while (head) {
-		f = head->next;
-		pkt_free(head);
-		head = f;
-	}
+	pkt_free_list(head);
 	pkt_free(p);
 	mib->FragFails++;
 	return -ENOBUFS;

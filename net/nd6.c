@@ -24,6 +24,7 @@
 #include "net/byteorder.h"
 #include "net/eth.h"
 #include "net/ip6.h"
+#include "net/neigh_queue.h"
 #include "net/port.h"
 #include "net/stack.h"
 
@@ -86,37 +87,7 @@ static void nd6_reachable(struct net_stack *s, struct nd6_entry *e)
 	nd6_set(s, e, ND6_REACHABLE, s->now + e->nif->ip6.reachable_ms);
 }
 
-/* --- the pending queue (arp.c's rules) ----------------------------------- */
-
-static unsigned pending_count(const struct pkt_queue *q, uint32_t idx)
-{
-	unsigned n = 0;
-
-	for (const struct pkt *p = q->head; p; p = p->next)
-		n += p->addr == idx;
-	return n;
-}
-
-/* Unlink and return the oldest packet of entry idx, or NULL. */
-static struct pkt *pending_unlink(struct pkt_queue *q, uint32_t idx)
-{
-	struct pkt *prev = NULL;
-
-	for (struct pkt *p = q->head; p; prev = p, p = p->next) {
-		if (p->addr != idx)
-			continue;
-		if (prev)
-			prev->next = p->next;
-		else
-			q->head = p->next;
-		if (q->tail == p)
-			q->tail = prev;
-		q->len--;
-		p->next = NULL;
-		return p;
-	}
-	return NULL;
-}
+/* --- the pending queue (neigh_queue.h, as ARP's) --------------------------- */
 
 /* Like Linux's ndisc_error_report(): a packet we could not deliver
  * earns its (local) sender an address unreachable. */
@@ -130,17 +101,15 @@ static void nd6_error_report(struct net_stack *s, struct pkt *p)
 	icmp6_send_error(s, &rx, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_ADDR, 0);
 }
 
-/* Drop every packet waiting for entry idx (counted); report tells
- * their senders. The packets leave the queue first: the ICMP path
- * may send. */
-static void pending_drop(struct net_stack *s, uint32_t idx, bool report)
+/* Drop every packet waiting for e (counted); report tells their
+ * senders. The packets leave the queue first: the ICMP path may send. */
+static void pending_drop(struct net_stack *s, struct nd6_entry *e,
+			 bool report)
 {
-	struct pkt *p, *dead = NULL, **tail = &dead;
+	struct pkt *p, *dead;
 
-	while ((p = pending_unlink(&s->ip6.nd.pending, idx))) {
-		*tail = p;
-		tail = &p->next;
-	}
+	dead = neigh_queue_take_neigh(&s->ip6.nd.pending, e->nif,
+				      nd6_index(s, e));
 	while ((p = dead)) {
 		dead = p->next;
 		p->next = NULL;
@@ -167,20 +136,26 @@ static void nd6_send_to(struct net_stack *s, struct nd6_entry *e,
 	eth_output(s, e->nif, p, e->mac, ETH_P_IPV6);
 }
 
-/* Walk the whole queue once: send what is resolved now, keep the rest
- * in order (no head-of-line blocking). */
+static bool pending_resolved(const struct pkt *p, const void *arg)
+{
+	const struct nd6_entry *e = &((const struct nd6_entry *)arg)[p->addr];
+
+	return nd6_resolved(e) && e->nif == p->nif;
+}
+
+/* Send what is resolved now, keep the rest in order (no head-of-line
+ * blocking). */
 static void nd6_drain(struct net_stack *s)
 {
-	struct pkt_queue *q = &s->ip6.nd.pending;
+	struct pkt *p = neigh_queue_take(&s->ip6.nd.pending, pending_resolved,
+					 s->ip6.nd.entry);
 
-	for (unsigned n = q->len; n; n--) {
-		struct pkt *p = pkt_queue_pop(q);
-		struct nd6_entry *e = &s->ip6.nd.entry[p->addr];
+	while (p) {
+		struct pkt *next = p->next;
 
-		if (nd6_resolved(e) && e->nif == p->nif)
-			nd6_send_to(s, e, p);
-		else
-			pkt_queue_push(q, p);	/* just popped: fits */
+		p->next = NULL;
+		nd6_send_to(s, &s->ip6.nd.entry[p->addr], p);
+		p = next;
 	}
 }
 
@@ -211,7 +186,7 @@ static struct nd6_entry *nd6_alloc(struct net_stack *s,
 			victim = e;
 	}
 	if (victim->state != ND6_FREE)
-		pending_drop(s, nd6_index(s, victim), false);
+		pending_drop(s, victim, false);
 	memset(victim, 0, sizeof(*victim));
 	victim->addr = *addr;
 	victim->nif = nif;
@@ -225,7 +200,7 @@ static void nd6_give_up(struct net_stack *s, struct nd6_entry *e)
 {
 	nd6_set(s, e, ND6_FAILED, NET_NEVER);
 	s->ip6.nd_mib.ResolveFailed++;
-	pending_drop(s, nd6_index(s, e), true);
+	pending_drop(s, e, true);
 }
 
 struct nd6_entry *nd6_learn(struct net_stack *s, struct netif *nif,
@@ -263,12 +238,14 @@ void nd6_confirm(struct net_stack *s, struct netif *nif,
 
 /* --- sending ---------------------------------------------------------------- */
 
-void nd6_send_ns(struct net_stack *s, struct netif *nif,
-		 const struct ip6_addr *target, const struct ip6_addr *src,
-		 const struct ip6_addr *unicast)
+/* An NS or NA (type) about target, from src to dst, with flags (NA)
+ * and our MAC in a link-layer address option of type opt (0: none). */
+static void nd6_send_nd(struct net_stack *s, struct netif *nif, uint8_t type,
+			uint8_t flags, const struct ip6_addr *target,
+			uint8_t opt, const struct ip6_addr *src,
+			const struct ip6_addr *dst)
 {
-	size_t len = ND6_NS_LEN + (src ? 8 : 0);
-	struct ip6_addr dst;
+	size_t len = ND6_NS_LEN + (opt ? 8 : 0);
 	struct pkt *p = pkt_alloc(len);
 	uint8_t *m;
 
@@ -278,20 +255,30 @@ void nd6_send_ns(struct net_stack *s, struct netif *nif,
 	}
 	m = pkt_put(p, len);
 	memset(m, 0, len);
-	m[0] = ND_NEIGHBOR_SOLICIT;
+	m[0] = type;
+	m[4] = flags;
 	memcpy(m + 8, target->b, 16);
-	if (src) {
-		/* RFC 4861 4.3: our MAC, except in DAD (from ::). */
-		m[ND6_NS_LEN] = ND6_OPT_SLLA;
+	if (opt) {
+		m[ND6_NS_LEN] = opt;
 		m[ND6_NS_LEN + 1] = 1;
 		memcpy(m + ND6_NS_LEN + 2, nif->mac, ETH_ALEN);
 	}
+	icmp6_send(s, p, src, dst, nif, IP6_ND_HOPLIMIT, true);
+}
+
+void nd6_send_ns(struct net_stack *s, struct netif *nif,
+		 const struct ip6_addr *target, const struct ip6_addr *src,
+		 const struct ip6_addr *unicast)
+{
+	struct ip6_addr dst;
+
 	if (unicast)
 		dst = *unicast;
 	else
 		ip6_addr_solicited_node(&dst, target);
-	icmp6_send(s, p, src ? src : &ip6_addr_any, &dst, nif, IP6_ND_HOPLIMIT,
-		   true);
+	/* RFC 4861 4.3: our MAC, except in DAD (from ::). */
+	nd6_send_nd(s, nif, ND_NEIGHBOR_SOLICIT, 0, target,
+		    src ? ND6_OPT_SLLA : 0, src ? src : &ip6_addr_any, &dst);
 }
 
 /* An NA for our address target, to dst. TLLA always: Kite has one MAC
@@ -300,22 +287,8 @@ static void nd6_send_na(struct net_stack *s, struct netif *nif,
 			const struct ip6_addr *target,
 			const struct ip6_addr *dst, uint8_t flags)
 {
-	struct pkt *p = pkt_alloc(ND6_NS_LEN + 8);
-	uint8_t *m;
-
-	if (!p) {
-		s->ip6.icmp.OutErrors++;
-		return;
-	}
-	m = pkt_put(p, ND6_NS_LEN + 8);
-	memset(m, 0, ND6_NS_LEN + 8);
-	m[0] = ND_NEIGHBOR_ADVERT;
-	m[4] = flags;
-	memcpy(m + 8, target->b, 16);
-	m[ND6_NS_LEN] = ND6_OPT_TLLA;
-	m[ND6_NS_LEN + 1] = 1;
-	memcpy(m + ND6_NS_LEN + 2, nif->mac, ETH_ALEN);
-	icmp6_send(s, p, target, dst, nif, IP6_ND_HOPLIMIT, true);
+	nd6_send_nd(s, nif, ND_NEIGHBOR_ADVERT, flags, target, ND6_OPT_TLLA,
+		    target, dst);
 }
 
 /* Resolution: a multicast NS for e, from the source of the packet that
@@ -358,10 +331,8 @@ static void nd6_probe(struct net_stack *s, struct nd6_entry *e)
 void nd6_output(struct net_stack *s, struct netif *nif, struct pkt *p,
 		const struct ip6_addr *nexthop)
 {
-	struct pkt_queue *q = &s->ip6.nd.pending;
 	struct nd6_entry *e;
 	struct ip6_addr hint;
-	uint32_t idx;
 
 	if (ip6_addr_is_multicast(nexthop)) {
 		/* RFC 2464 7: 33:33 and the group's low 32 bits. */
@@ -386,18 +357,9 @@ void nd6_output(struct net_stack *s, struct netif *nif, struct pkt *p,
 
 	/* Queue it as arp_output() does: the oldest of this neighbour
 	 * goes when it has its share, the oldest of all when full. */
-	idx = nd6_index(s, e);
-	if (pending_count(q, idx) >= ND6_PENDING_PER_NEIGH) {
-		pkt_free(pending_unlink(q, idx));
-		s->ip6.nd_mib.QueueDrops++;
-	} else if (q->len >= q->max) {
-		pkt_free(pkt_queue_pop(q));
-		s->ip6.nd_mib.QueueDrops++;
-	}
-	p->nif = nif;
-	p->addr = idx;
-	p->time = s->now;
-	pkt_queue_push(q, p);
+	s->ip6.nd_mib.QueueDrops += neigh_queue_add(&s->ip6.nd.pending, p, nif,
+						    nd6_index(s, e), s->now,
+						    ND6_PENDING_PER_NEIGH);
 	ip6_timer_arm(s, s->now + (ND6_MAX_MCAST_SOLICIT + 1) *
 				  (uint64_t)nif->ip6.retrans_ms);
 	if (e->probes == 0) {
@@ -613,6 +575,19 @@ void nd6_input(struct net_stack *s, const struct ip6_rx *rx,
 
 /* --- timers ------------------------------------------------------------------ */
 
+/* A packet normally leaves when its neighbour resolves or fails; this
+ * catches the rest, with one retrans time of slack. */
+static uint64_t pending_deadline(const struct pkt *p)
+{
+	return p->time + (ND6_MAX_MCAST_SOLICIT + 1) *
+				 (uint64_t)p->nif->ip6.retrans_ms;
+}
+
+static bool pending_too_old(const struct pkt *p, const void *arg)
+{
+	return *(const uint64_t *)arg >= pending_deadline(p);
+}
+
 uint64_t nd6_poll(struct net_stack *s)
 {
 	struct pkt_queue *q = &s->ip6.nd.pending;
@@ -651,22 +626,11 @@ uint64_t nd6_poll(struct net_stack *s)
 			next = e->timer;
 	}
 
-	/* A packet normally leaves when its neighbour resolves or fails;
-	 * this catches the rest, with one retrans time of slack. */
-	for (unsigned n = q->len; n; n--) {
-		struct pkt *p = pkt_queue_pop(q);
-		uint64_t until = p->time + (ND6_MAX_MCAST_SOLICIT + 1) *
-						   (uint64_t)p->nif->ip6.retrans_ms;
-
-		if (s->now >= until) {
-			s->ip6.nd_mib.QueueDrops++;
-			pkt_free(p);
-			continue;
-		}
-		if (until < next)
-			next = until;
-		pkt_queue_push(q, p);	/* just popped: fits */
-	}
+	s->ip6.nd_mib.QueueDrops += pkt_free_list(
+		neigh_queue_take(q, pending_too_old, &s->now));
+	for (const struct pkt *p = q->head; p; p = p->next)
+		if (pending_deadline(p) < next)
+			next = pending_deadline(p);
 	return next;
 }
 
@@ -676,7 +640,7 @@ void nd6_flush(struct net_stack *s, struct netif *nif)
 		struct nd6_entry *e = &s->ip6.nd.entry[i];
 
 		if (e->state != ND6_FREE && e->nif == nif) {
-			pending_drop(s, (uint32_t)i, false);
+			pending_drop(s, e, false);
 			memset(e, 0, sizeof(*e));
 		}
 	}

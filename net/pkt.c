@@ -24,6 +24,20 @@ void pkt_free(struct pkt *p)
 	net_free(p);
 }
 
+unsigned pkt_free_list(struct pkt *list)
+{
+	unsigned n = 0;
+
+	while (list) {
+		struct pkt *next = list->next;
+
+		pkt_free(list);
+		list = next;
+		n++;
+	}
+	return n;
+}
+
 uint8_t *pkt_push(struct pkt *p, size_t n)
 {
 	p->head -= (uint32_t)n;

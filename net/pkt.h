@@ -43,6 +43,8 @@ struct pkt {
  * len is 0 (pkt_put() the payload). NULL when memory is short. */
 struct pkt *pkt_alloc(size_t size);
 void pkt_free(struct pkt *p);
+/* Free a list of packets linked through ->next; returns how many. */
+unsigned pkt_free_list(struct pkt *list);
 /* Start of valid data. */
 static inline uint8_t *pkt_data(struct pkt *p)
 {

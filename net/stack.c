@@ -32,7 +32,7 @@ void net_stack_init(struct net_stack *s)
 	pkt_queue_init(&s->loopback, LOOPBACK_QUEUE_MAX);
 	arp_init(&s->arp);
 	route_init(&s->routes);
-	ip_init(&s->ip);
+	ip_init(s);
 	udp_init(&s->udp);
 	tcp_init(s);
 	lo->addr = INADDR_LOOPBACK_;
@@ -46,6 +46,7 @@ void net_stack_free(struct net_stack *s)
 {
 	tcp_stack_free(s);
 	ip6_free(s);
+	reasm_purge(&s->ip.reasmq);
 	pkt_queue_purge(&s->loopback);
 	for (int i = 0; i < s->nnetifs; i++) {
 		struct netif *nif = s->netifs[i];

@@ -241,7 +241,7 @@ static void stack_setup(struct net_stack *s, struct netif *eth, uint32_t addr,
 			uint32_t gw)
 {
 	memset(s, 0, sizeof(*s));
-	ip_init(&s->ip);
+	ip_init(s);
 	route_init(&s->routes);
 	netif_setup(&s->lo, "lo", 1, INADDR_LOOPBACK_, 8);
 	s->lo.flags = NETIF_UP | NETIF_LOOPBACK;
