@@ -118,6 +118,8 @@ UNIT_test_timerheap := kernel/timerheap.c
 UNIT_test_runq := kernel/runq.c
 UNIT_test_irq := kernel/irq.c tests/unit/fake_kernel.c
 UNIT_test_cmdline := kernel/cmdline.c
+UNIT_test_net_cmdline := kernel/net_cmdline.c kernel/cmdline.c net/ip6_addr.c \
+	net/inet.c
 UNIT_test_lineedit := kernel/lineedit.c
 UNIT_test_json := kernel/json.c
 UNIT_test_iperf3_proto := kernel/iperf3_proto.c kernel/json.c

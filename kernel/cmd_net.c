@@ -1,7 +1,8 @@
 /*
- * Network shell commands that work below the IP stack: `ip link`,
- * `arping`, and /proc/net/dev. Output follows iproute2, iputils and
- * Linux's procfs.
+ * Network shell commands about interfaces, addresses, routes and
+ * neighbours: `ip` (link, addr, route, neigh; -4 and -6), `arping`,
+ * and /proc/net/dev, arp, snmp, snmp6, if_inet6, netstat. Output
+ * follows iproute2, iputils and Linux's procfs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "net/arp.h"
 #include "net/dhcp.h"
 #include "net/netdev.h"
+#include "net/ip6.h"
 #include "net/netif.h"
 #include "net/route.h"
 #include "net/stack.h"
@@ -28,17 +30,31 @@
 
 /* --- ip ------------------------------------------------------------------ */
 
-/* Show an interface as iproute2 does: flags, MTU, state, link address. */
-static void print_link(const struct netif *nif)
+/*
+ * Show an interface as iproute2 does: flags, MTU, state, link address.
+ * `ip link` adds the link mode; `ip addr` has none. With a family,
+ * iproute2 prints no link address, and for inet6 (whose link dump is
+ * addrconf's, without qdisc or group) a shorter first line.
+ */
+enum link_view { VIEW_LINK, VIEW_ADDR, VIEW_ADDR4, VIEW_ADDR6 };
+
+static void print_link(const struct netif *nif, enum link_view view)
 {
 	char mac[18];
 	bool lo = nif->flags & NETIF_LOOPBACK;
 	bool up = lo || nif->dev->ops->link_up(nif->dev);
+	const char *state = lo ? "UNKNOWN" : up ? "UP" : "DOWN";
 
-	printf("%d: %s: <%s,UP%s> mtu %u qdisc noqueue state %s mode DEFAULT group default qlen 1000\n",
-	       nif->ifindex, nif->name, lo ? "LOOPBACK" : "BROADCAST,MULTICAST",
-	       up ? ",LOWER_UP" : "", nif->mtu,
-	       lo ? "UNKNOWN" : up ? "UP" : "DOWN");
+	printf("%d: %s: <%s,UP%s> mtu %u ", nif->ifindex, nif->name,
+	       lo ? "LOOPBACK" : "BROADCAST,MULTICAST", up ? ",LOWER_UP" : "",
+	       nif->mtu);
+	if (view == VIEW_ADDR6)
+		printf("state %s qlen 1000\n", state);
+	else
+		printf("qdisc noqueue state %s %sgroup default qlen 1000\n",
+		       state, view == VIEW_LINK ? "mode DEFAULT " : "");
+	if (view == VIEW_ADDR4 || view == VIEW_ADDR6)
+		return;
 	if (lo)
 		printf("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n");
 	else
@@ -71,12 +87,89 @@ static void print_addr(struct net_stack *s, const struct netif *nif)
 		printf("       valid_lft forever preferred_lft forever\n");
 }
 
-/* "ip link|addr [show [dev] NAME]": the interface named, or every one. */
-static int ip_show(int argc, char **argv, bool addrs)
+/* Seconds left until `until` (ms), as iproute2 prints a lifetime. */
+static void print_lft(const char *name, uint64_t until, uint64_t now)
+{
+	if (until == NET_NEVER)
+		printf("%s forever", name);
+	else
+		printf("%s %llusec", name,
+		       (unsigned long long)(until > now ? (until - now) / 1000 : 0));
+}
+
+/* Linux's scope of an address (ipv6_addr_scope), as a name and as
+ * /proc/net/if_inet6's number: ::1 host, fe80::/10 link, fec0::/10 site
+ * (deprecated, but QEMU's user network still hands it out), else
+ * global. */
+static const char *scope6_name(const struct ip6_addr *a, unsigned *num)
+{
+	if (ip6_addr_is_loopback(a)) {
+		*num = 0x10;
+		return "host";
+	}
+	if (ip6_addr_is_linklocal(a)) {
+		*num = 0x20;
+		return "link";
+	}
+	if (a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0xc0) {
+		*num = 0x40;
+		return "site";
+	}
+	*num = 0x00;
+	return "global";
+}
+
+/* One "inet6" line and its lifetimes, as iproute2 prints them (its flag
+ * words in its order; "dynamic" for what is not permanent). */
+static void print_addr6(const struct ip6_ifaddr *ifa, uint64_t now)
+{
+	char a[IP6_ADDRSTRLEN];
+	unsigned num;
+	const char *scope = scope6_name(&ifa->addr, &num);
+
+	printf("    inet6 %s/%u scope %s%s%s%s%s\n",
+	       ip6_addr_format(&ifa->addr, a), ifa->plen, scope,
+	       ifa->flags & IP6_IFA_DADFAILED ? " dadfailed" : "",
+	       ifa->flags & IP6_IFA_DEPRECATED ? " deprecated" : "",
+	       ifa->flags & IP6_IFA_TENTATIVE ? " tentative" : "",
+	       ifa->source == IP6_IFA_SLAAC ? " dynamic" : "");
+	printf("      ");
+	print_lft(" valid_lft", ifa->valid_until, now);
+	print_lft(" preferred_lft", ifa->preferred_until, now);
+	printf("\n");
+}
+
+static bool has_addr6(const struct netif *nif)
+{
+	for (int i = 0; nif->ip6.enabled && i < IP6_IF_ADDRS; i++)
+		if (nif->ip6.addr[i].source != IP6_IFA_NONE)
+			return true;
+	return false;
+}
+
+/* Global addresses before link-local ones, as Linux lists them. */
+static void print_addrs6(const struct netif *nif)
+{
+	uint64_t now = net_glue_now();
+
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; nif->ip6.enabled && i < IP6_IF_ADDRS; i++) {
+			const struct ip6_ifaddr *ifa = &nif->ip6.addr[i];
+			bool ll = ip6_addr_is_linklocal(&ifa->addr);
+			if (ifa->source != IP6_IFA_NONE && ll == (pass == 1))
+				print_addr6(ifa, now);
+		}
+}
+
+/* "ip [-4|-6] link|addr [show [dev] NAME]": the interface named, or
+ * every one; with a family, only interfaces with such an address. */
+static int ip_show(int argc, char **argv, bool addrs, int family)
 {
 	const char *only = NULL;
 	struct net_stack *s = net_glue_stack();
 
+	if (!addrs)
+		family = 0;
 	for (int i = 0; i < argc; i++)
 		if (strcmp(argv[i], "show") != 0 && strcmp(argv[i], "dev") != 0)
 			only = argv[i];
@@ -86,10 +179,16 @@ static int ip_show(int argc, char **argv, bool addrs)
 		const struct netif *nif = s->netifs[i];
 		if (only && strcmp(only, nif->name) != 0)
 			continue;
-		print_link(nif);
-		if (addrs)
-			print_addr(s, nif);
 		shown++;
+		if ((family == 4 && !nif->addr) ||
+		    (family == 6 && !has_addr6(nif)))
+			continue;
+		print_link(nif, !addrs ? VIEW_LINK : family == 4 ? VIEW_ADDR4 :
+				family == 6 ? VIEW_ADDR6 : VIEW_ADDR);
+		if (addrs && family != 6)
+			print_addr(s, nif);
+		if (addrs && family != 4)
+			print_addrs6(nif);
 	}
 	net_glue_unlock();
 	if (only && !shown) {
@@ -144,31 +243,110 @@ static void print_neigh(const struct arp_entry *e, void *arg)
 		       neigh_state[e->state]);
 }
 
+/* "ip -6 route": iproute2's main table, loopback's ::1 included (Linux
+ * keeps it there), a host route without "/128". */
+static void print_route6(const struct route6 *r, void *arg)
+{
+	static const char *const proto[] = {
+		[ROUTE6_KERNEL] = "kernel", [ROUTE6_RA] = "ra",
+		[ROUTE6_STATIC] = "static",
+	};
+	char a[IP6_ADDRSTRLEN];
+	uint64_t now = *(const uint64_t *)arg;
+
+	if (r->plen == 0)
+		printf("default");
+	else if (r->plen == 128)
+		printf("%s", ip6_addr_format(&r->dst, a));
+	else
+		printf("%s/%u", ip6_addr_format(&r->dst, a), r->plen);
+	if (!ip6_addr_is_unspecified(&r->gw))
+		printf(" via %s", ip6_addr_format(&r->gw, a));
+	printf(" dev %s proto %s metric %u", r->nif->name,
+	       r->proto < 3 ? proto[r->proto] : "?", (unsigned)r->metric);
+	if (r->expires != NET_NEVER)
+		printf(" expires %llusec",
+		       (unsigned long long)(r->expires > now ?
+					    (r->expires - now) / 1000 : 0));
+	printf(" pref medium\n");
+}
+
+/* "ip -6 neigh": Linux's NUD state names, "router" for IsRouter. */
+static void print_neigh6(const struct nd6_entry *e, void *arg)
+{
+	char a[IP6_ADDRSTRLEN], mac[18];
+	(void)arg;
+
+	if (e->state == ND6_INCOMPLETE || e->state == ND6_FAILED)
+		printf("%s dev %s  %s\n", ip6_addr_format(&e->addr, a),
+		       e->nif->name, nd6_state_name(e->state));
+	else
+		printf("%s dev %s lladdr %s%s %s\n",
+		       ip6_addr_format(&e->addr, a), e->nif->name,
+		       netdev_format_mac(e->mac, mac),
+		       e->router ? " router" : "", nd6_state_name(e->state));
+}
+
 static int cmd_ip(int argc, char **argv)
 {
 	struct net_stack *s = net_glue_stack();
+	int family = 0;
 
+	/* -4 / -6 (also -family inet|inet6, -f inet6) before the object. */
+	while (argc > 1 && argv[1][0] == '-') {
+		if (strcmp(argv[1], "-4") == 0)
+			family = 4;
+		else if (strcmp(argv[1], "-6") == 0)
+			family = 6;
+		else if ((strcmp(argv[1], "-f") == 0 ||
+			  strcmp(argv[1], "-family") == 0) && argc > 2) {
+			argc--, argv++;
+			if (strcmp(argv[1], "inet") == 0)
+				family = 4;
+			else if (strcmp(argv[1], "inet6") == 0)
+				family = 6;
+			else {
+				printf("Error: argument \"%s\" is wrong: invalid protocol family\n",
+				       argv[1]);
+				return 1;
+			}
+		} else {
+			printf("Option \"%s\" is unknown, try \"ip -help\".\n",
+			       argv[1]);
+			return 1;
+		}
+		argc--, argv++;
+	}
 	if (argc < 2) {
-		printf("Usage: ip OBJECT { COMMAND | help }\n"
+		printf("Usage: ip [ -4 | -6 ] OBJECT { COMMAND | help }\n"
 		       "where  OBJECT := { link | address | route | neigh }\n");
 		return 1;
 	}
 	size_t n = strlen(argv[1]);
 	/* iproute2 accepts any prefix of an object's name. */
 	if (strncmp(argv[1], "link", n) == 0)
-		return ip_show(argc - 2, argv + 2, false);
+		return ip_show(argc - 2, argv + 2, false, family);
 	if (strncmp(argv[1], "address", n) == 0)
-		return ip_show(argc - 2, argv + 2, true);
+		return ip_show(argc - 2, argv + 2, true, family);
 	if (strncmp(argv[1], "route", n) == 0) {
+		/* Without -6, IPv4 only: iproute2's default for routes. */
+		uint64_t now = net_glue_now();
 		net_glue_lock();
-		route_for_each(&s->routes, print_route, NULL);
+		if (family == 6)
+			ip6_route_for_each(s, print_route6, &now);
+		else
+			route_for_each(&s->routes, print_route, NULL);
 		net_glue_unlock();
 		return 0;
 	}
 	if (strncmp(argv[1], "neighbour", n) == 0 ||
 	    strncmp(argv[1], "neighbor", n) == 0) {
+		/* Both families without a -4/-6, as iproute2 does. */
 		net_glue_lock();
-		arp_for_each(s, print_neigh, NULL);
+		if (family != 6)
+			arp_for_each(s, print_neigh, NULL);
+		if (family != 4)
+			nd6_for_each(s, print_neigh6, NULL);
 		net_glue_unlock();
 		return 0;
 	}
@@ -518,8 +696,58 @@ static void show_net_netstat(struct seqbuf *sb)
 	snmp_pair(sb, "KiteLink", link_f, link_v, NFIELDS(link_f));
 }
 
+/* /proc/net/snmp6: the stack renders it (ip6_snmp_print). */
+static void show_net_snmp6(struct seqbuf *sb)
+{
+	struct net_stack *s = net_glue_stack();
+
+	net_glue_lock();
+	size_t n = ip6_snmp_print(s, NULL, 0);
+	char *buf = malloc(n + 1);
+	if (buf)
+		ip6_snmp_print(s, buf, n + 1);
+	net_glue_unlock();
+	if (!buf) {
+		sb->overflow = true;
+		return;
+	}
+	seq_write(sb, buf, n);
+	free(buf);
+}
+
+/* /proc/net/if_inet6, as Linux's addrconf prints it: address in 32 hex
+ * digits, ifindex, prefix length, scope and IFA_F_* flags in hex, name. */
+static void show_inet6_entry(const struct netif *nif,
+			     const struct ip6_ifaddr *ifa, void *arg)
+{
+	struct seqbuf *sb = arg;
+	unsigned scope, flags = 0;
+
+	scope6_name(&ifa->addr, &scope);
+
+	if (ifa->flags & IP6_IFA_DADFAILED)
+		flags |= 0x08;		/* IFA_F_DADFAILED */
+	if (ifa->flags & IP6_IFA_DEPRECATED)
+		flags |= 0x20;		/* IFA_F_DEPRECATED */
+	if (ifa->flags & IP6_IFA_TENTATIVE)
+		flags |= 0x40;		/* IFA_F_TENTATIVE */
+	if (ifa->source != IP6_IFA_SLAAC)
+		flags |= 0x80;		/* IFA_F_PERMANENT */
+	for (int i = 0; i < 16; i++)
+		seq_printf(sb, "%02x", ifa->addr.b[i]);
+	seq_printf(sb, " %02x %02x %02x %02x %8s\n", (unsigned)nif->ifindex,
+		   ifa->plen, scope, flags, nif->name);
+}
+
+static void show_net_if_inet6(struct seqbuf *sb)
+{
+	net_glue_lock();
+	ip6_addr_for_each(net_glue_stack(), show_inet6_entry, sb);
+	net_glue_unlock();
+}
+
 static const struct shell_cmd net_cmds[] = {
-	{ "ip", "ip link|addr|route|neigh [show [DEV]]",
+	{ "ip", "ip [-4|-6] link|addr|route|neigh [show [DEV]]",
 	  "interfaces, addresses, routes, neighbours (iproute2)", cmd_ip },
 	{ "arping", "arping [-c N] [-i SEC] [-s SRC] [-I DEV] HOST",
 	  "ARP-level ping of a neighbour (iputils)", cmd_arping },
@@ -531,5 +759,7 @@ void cmd_net_init(void)
 	proc_register("/proc/net/dev", show_net_dev);
 	proc_register("/proc/net/arp", show_net_arp);
 	proc_register("/proc/net/snmp", show_net_snmp);
+	proc_register("/proc/net/snmp6", show_net_snmp6);
+	proc_register("/proc/net/if_inet6", show_net_if_inet6);
 	proc_register("/proc/net/netstat", show_net_netstat);
 }

@@ -1,8 +1,14 @@
 /*
- * ping, as iputils' ping does it on Linux: an ICMP "ping socket"
+ * ping, as iputils' ping does it on Linux. IPv4: an ICMP "ping socket"
  * (SOCK_DGRAM, IPPROTO_ICMP) sends echo requests and receives the
- * replies, IP_RECVTTL reports each reply's TTL. Output and options
- * (-c count, -s size, -i interval, -W timeout) follow iputils.
+ * replies, IP_RECVTTL reports each reply's TTL. IPv6 (an address with
+ * ':' or -6): until there are AF_INET6 sockets, echo requests go out
+ * through icmp6_send_echo() and replies come back through the stack's
+ * echo_reply hook (net/ip6.h), with the hop limit shown as ttl, as
+ * iputils does. A link-local destination needs an interface
+ * (fe80::1%eth0 or -I eth0); with a single NIC it is that one. Output
+ * and options (-c count, -s size, -i interval, -W timeout) follow
+ * iputils.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,17 +22,24 @@
 
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/net_glue.h"
 #include "kernel/shell.h"
 #include "kernel/timer.h"
+#include "kernel/wait.h"
+#include "net/ip6.h"
+#include "net/port.h"
+#include "net/stack.h"
 
 #define PING_MAX_SIZE	65507
+#define PING6_MAX_SIZE	65527	/* 65535 - the ICMPv6 header */
+#define PING6_RING	64	/* replies noted, not yet printed */
 #define ICMP_ECHO_REQ	8
 #define ICMP_ECHO_REP	0
 
 struct ping_stats {
 	unsigned sent, received;
 	uint64_t min_us, max_us, sum_us;
-	uint64_t sum_sq;		/* of rtt in units of 10 us, for mdev */
+	uint64_t sum_sq;		/* of rtt in us^2, for mdev (iputils' tsum2) */
 };
 
 /* iputils prints 3 significant digits: 0.366, 12.3, 123. */
@@ -75,21 +88,66 @@ static uint16_t icmp_checksum(const uint8_t *p, size_t len)
 	return (uint16_t)~sum;
 }
 
-static int send_echo(int fd, const struct sockaddr_in *to, uint16_t seq,
-		     uint8_t *pkt, size_t size)
+static void note_rtt(struct ping_stats *st, uint64_t rtt)
+{
+	st->received++;
+	st->sum_us += rtt;
+	st->sum_sq += rtt * rtt;
+	if (st->received == 1 || rtt < st->min_us)
+		st->min_us = rtt;
+	if (rtt > st->max_us)
+		st->max_us = rtt;
+}
+
+/* The payload of an echo request: the send time (when it fits), then
+ * iputils' pattern. */
+static void fill_payload(uint8_t *d, size_t size)
 {
 	uint64_t now = clock_now_us();
 
+	for (size_t i = 0; i < size; i++)
+		d[i] = (uint8_t)(i + 8);
+	if (size >= sizeof(now))
+		memcpy(d, &now, sizeof(now));
+}
+
+/* iputils' closing lines. */
+static void print_summary(const char *host, const struct ping_stats *st,
+			  uint64_t start)
+{
+	uint64_t elapsed = (clock_now_us() - start) / 1000;
+
+	printf("\n--- %s ping statistics ---\n", host);
+	printf("%u packets transmitted, %u received, %u%% packet loss, time %llums\n",
+	       st->sent, st->received,
+	       st->sent ? (st->sent - st->received) * 100 / st->sent : 0,
+	       (unsigned long long)elapsed);
+	if (st->received) {
+		uint64_t avg = st->sum_us / st->received;
+		uint64_t sq = st->sum_sq / st->received;
+		uint64_t mdev = sq > avg * avg ? isqrt(sq - avg * avg) : 0;
+		printf("rtt min/avg/max/mdev = ");
+		print_ms(st->min_us);
+		printf("/");
+		print_ms(avg);
+		printf("/");
+		print_ms(st->max_us);
+		printf("/");
+		print_ms(mdev);
+		printf(" ms\n");
+	}
+}
+
+static int send_echo(int fd, const struct sockaddr_in *to, uint16_t seq,
+		     uint8_t *pkt, size_t size)
+{
 	memset(pkt, 0, 8);
 	pkt[0] = ICMP_ECHO_REQ;
 	pkt[6] = (uint8_t)(seq >> 8);
 	pkt[7] = (uint8_t)seq;
 	/* The send time rides in the payload, as iputils does, so the
-	 * reply carries it back. The rest is iputils' pattern. */
-	for (size_t i = 0; i < size; i++)
-		pkt[8 + i] = (uint8_t)(i + 8);
-	if (size >= sizeof(now))
-		memcpy(pkt + 8, &now, sizeof(now));
+	 * reply carries it back. */
+	fill_payload(pkt + 8, size);
 	uint16_t c = icmp_checksum(pkt, 8 + size);
 	pkt[2] = (uint8_t)(c >> 8);
 	pkt[3] = (uint8_t)c;
@@ -138,13 +196,7 @@ static void read_replies(int fd, size_t size, struct ping_stats *st,
 		print_ms(rtt);
 		printf(" ms\n");
 		fflush(stdout);
-		st->received++;
-		st->sum_us += rtt;
-		st->sum_sq += (rtt / 10) * (rtt / 10);
-		if (st->received == 1 || rtt < st->min_us)
-			st->min_us = rtt;
-		if (rtt > st->max_us)
-			st->max_us = rtt;
+		note_rtt(st, rtt);
 	}
 }
 
@@ -169,9 +221,269 @@ static bool wait_replies(int fd, uint64_t until, size_t size,
 	}
 }
 
+/* --- IPv6 ------------------------------------------------------------ */
+
+/* The replies of the one IPv6 ping running: the echo_reply hook (on the
+ * net-poll thread) notes them, the ping loop prints them. Everything
+ * but `got` is guarded by the stack lock. */
+struct ping6_reply {
+	struct ip6_addr src;		/* dst, or any node of a group */
+	uint16_t seq, len;
+	uint8_t hlim;
+	bool has_t0;
+	int bad;			/* first wrong data byte, or -1 */
+	uint8_t was;			/* and what it was */
+	uint64_t t0, at;		/* sent, received (us) */
+};
+
+static struct {
+	bool active;
+	uint16_t id;
+	size_t size;
+	struct ip6_addr dst;
+	struct ping6_reply ring[PING6_RING];
+	unsigned head, tail;		/* noted at head, printed at tail */
+	struct semaphore got;
+} ping6;
+
+/* hooks.echo_reply: stack lock held, must not call into the stack. */
+static void ping6_echo_reply(void *arg, const struct ip6_addr *src,
+			     uint16_t id, uint16_t seq, const uint8_t *data,
+			     size_t len, uint8_t hlim)
+{
+	(void)arg;
+	/* To a group (ff02::1%eth0), every member answers. */
+	if (!ping6.active || id != ping6.id ||
+	    (!ip6_addr_is_multicast(&ping6.dst) &&
+	     !ip6_addr_eq(src, &ping6.dst)) ||
+	    ping6.head - ping6.tail >= PING6_RING)
+		return;
+	unsigned slot = ping6.head % PING6_RING;
+	ping6.ring[slot].src = *src;
+	ping6.ring[slot].seq = seq;
+	ping6.ring[slot].len = (uint16_t)(len > 0xffff ? 0xffff : len);
+	ping6.ring[slot].hlim = hlim;
+	ping6.ring[slot].at = clock_now_us();
+	ping6.ring[slot].has_t0 = len >= sizeof(uint64_t) &&
+				  ping6.size >= sizeof(uint64_t);
+	if (ping6.ring[slot].has_t0)
+		memcpy(&ping6.ring[slot].t0, data, sizeof(uint64_t));
+	ping6.ring[slot].bad = -1;
+	size_t from = ping6.size >= sizeof(uint64_t) ? sizeof(uint64_t) : 0;
+	for (size_t i = from; i < len && i < ping6.size; i++)
+		if (data[i] != (uint8_t)(i + 8)) {
+			ping6.ring[slot].bad = (int)i;
+			ping6.ring[slot].was = data[i];
+			break;
+		}
+	ping6.head++;
+	sem_post(&ping6.got);
+}
+
+/* Print the replies noted so far; a link-local source with its zone
+ * (the interface's name), as iputils does. */
+static void ping6_print_replies(const char *zone, struct ping_stats *st,
+				const uint64_t *sent_at, unsigned nsent)
+{
+	char a[IP6_ADDRSTRLEN];
+
+	for (;;) {
+		net_glue_lock();
+		bool any = ping6.tail != ping6.head;
+		struct ping6_reply r;
+		if (any)
+			r = ping6.ring[ping6.tail++ % PING6_RING];
+		net_glue_unlock();
+		if (!any)
+			return;
+		uint64_t t0;
+		if (r.has_t0)
+			t0 = r.t0;
+		else if (r.seq >= 1 && r.seq <= nsent)
+			t0 = sent_at[r.seq - 1];
+		else
+			continue;
+		uint64_t rtt = r.at > t0 ? r.at - t0 : 0;
+		bool ll = zone && ip6_addr_is_linklocal(&r.src);
+		printf("%u bytes from %s%s%s: icmp_seq=%u ttl=%u time=",
+		       (unsigned)r.len + 8, ip6_addr_format(&r.src, a),
+		       ll ? "%" : "", ll ? zone : "", r.seq, r.hlim);
+		print_ms(rtt);
+		printf(" ms\n");
+		if (r.bad >= 0)
+			printf("wrong data byte #%d should be 0x%x but was 0x%x\n",
+			       r.bad + 8, (unsigned)(uint8_t)(r.bad + 8),
+			       (unsigned)r.was);
+		fflush(stdout);
+		note_rtt(st, rtt);
+	}
+}
+
+/* As wait_replies(), for IPv6. */
+static bool ping6_wait(const char *zone, uint64_t until, struct ping_stats *st,
+		       const uint64_t *sent_at, unsigned nsent,
+		       bool stop_when_all_back)
+{
+	for (;;) {
+		if (console_take_ctrl_c())
+			return false;
+		ping6_print_replies(zone, st, sent_at, nsent);
+		uint64_t now = clock_now_us();
+		if (now >= until)
+			return true;
+		if (stop_when_all_back && st->received >= st->sent)
+			return true;
+		uint64_t slice = until - now < 100000 ? until - now : 100000;
+		sem_wait(&ping6.got, now + slice);
+	}
+}
+
+/* The interface for dst: the one named (-I or %SCOPE); else, for a
+ * link-local or multicast destination, the only NIC if there is one;
+ * else NULL (routing decides). Stack lock held. -ENODEV, -EINVAL. */
+static int ping6_oif(struct net_stack *s, const struct ip6_addr *dst,
+		     const char *name, struct netif **oif)
+{
+	*oif = NULL;
+	if (name && *name) {
+		*oif = net_netif_by_name(s, name);
+		return *oif ? 0 : -ENODEV;
+	}
+	if (!ip6_addr_is_linklocal(dst) && !ip6_addr_is_multicast(dst))
+		return 0;
+	for (int i = 0; i < s->nnetifs; i++) {
+		if (!s->netifs[i]->dev)
+			continue;
+		if (*oif)
+			return -EINVAL;	/* several: the user must say */
+		*oif = s->netifs[i];
+	}
+	return *oif ? 0 : -EINVAL;
+}
+
+static int ping6_run(const char *host, const char *ifname, unsigned count,
+		     size_t size, uint64_t interval, uint64_t linger)
+{
+	struct net_stack *s = net_glue_stack();
+	struct ip6_addr dst;
+	struct netif *oif;
+	char addr[IP6_ADDRSTRLEN], scope[NETDEV_NAME_LEN];
+	char from[IP6_ADDRSTRLEN + NETDEV_NAME_LEN + 1];
+
+	if (!cmdline_split_scope(host, addr, sizeof(addr), scope, sizeof(scope)) ||
+	    !ip6_addr_parse(addr, &dst)) {
+		struct in_addr v4;
+		printf("ping: %s: %s\n", host,
+		       inet_pton(AF_INET, host, &v4) == 1 ?
+			       "Address family for hostname not supported" :
+			       "Name or service not known");
+		return 2;
+	}
+	if (size > PING6_MAX_SIZE) {
+		printf("ping: invalid argument: '%u': out of range: 0 <= value <= %d\n",
+		       (unsigned)size, PING6_MAX_SIZE);
+		return 2;
+	}
+	if (*scope && ifname && strcmp(scope, ifname) != 0) {
+		printf("ping: %s: scope discrepancy among the nodes\n", host);
+		return 2;
+	}
+	net_glue_lock();
+	int err = ping6_oif(s, &dst, *scope ? scope : ifname, &oif);
+	bool busy = ping6.active;
+	if (!err && !busy) {
+		ping6.active = true;
+		ping6.id = (uint16_t)net_random();
+		ping6.size = size;
+		ping6.dst = dst;
+		ping6.head = ping6.tail = 0;
+		sem_init(&ping6.got, 0);
+	}
+	net_glue_unlock();
+	if (err == -ENODEV) {
+		printf("ping: %s: No such device\n", *scope ? scope : ifname);
+		return 2;
+	}
+	if (err) {
+		/* iputils, for a link-local address without a scope. */
+		printf("ping: connect: Invalid argument\n");
+		return 2;
+	}
+	if (busy) {
+		printf("ping: another IPv6 ping is running\n");
+		return 2;
+	}
+
+	uint8_t *pkt = malloc(size ? size : 1);
+	uint64_t *sent_at = calloc(count ? count : 65536, sizeof(*sent_at));
+	if (!pkt || !sent_at) {
+		printf("ping: out of memory\n");
+		free(pkt);
+		free(sent_at);
+		net_glue_lock();
+		ping6.active = false;
+		net_glue_unlock();
+		return 2;
+	}
+	/* A link-local peer is shown with its zone, as iputils does. */
+	ip6_addr_format(&dst, addr);
+	if (oif && (ip6_addr_is_linklocal(&dst) || ip6_addr_is_multicast(&dst)))
+		snprintf(from, sizeof(from), "%s%%%s", addr, oif->name);
+	else
+		snprintf(from, sizeof(from), "%s", addr);
+	/* With -I, iputils names the source and the device too. */
+	struct ip6_addr src;
+	char srcbuf[IP6_ADDRSTRLEN];
+	net_glue_lock();
+	bool have_src = ifname && oif &&
+			ip6_route_source(s, &dst, oif, &src) == 0;
+	net_glue_unlock();
+	if (have_src)
+		printf("PING %s(%s) from %s%s%s %s: %u data bytes\n", host, from,
+		       ip6_addr_format(&src, srcbuf),
+		       ip6_addr_is_linklocal(&src) ? "%" : "",
+		       ip6_addr_is_linklocal(&src) ? oif->name : "", oif->name,
+		       (unsigned)size);
+	else
+		printf("PING %s(%s) %u data bytes\n", host, from, (unsigned)size);
+	fflush(stdout);
+
+	struct ping_stats st = { 0 };
+	uint64_t start = clock_now_us();
+	bool go = true;
+	while (go && (!count || st.sent < count)) {
+		uint16_t seq = (uint16_t)(st.sent + 1);
+		if (st.sent < 65536)
+			sent_at[st.sent] = clock_now_us();
+		fill_payload(pkt, size);
+		net_glue_lock();
+		uint64_t now = net_glue_now();
+		if (now > s->now)
+			s->now = now;
+		err = icmp6_send_echo(s, &dst, oif, ping6.id, seq, pkt, size, 0);
+		net_glue_unlock();
+		/* Resolution or fragments may have set new deadlines. */
+		net_glue_kick();
+		if (err < 0)
+			printf("ping: sendmsg: %s\n", strerror(-err));
+		st.sent++;
+		bool last = count && st.sent == count;
+		uint64_t until = clock_now_us() + (last ? linger : interval);
+		go = ping6_wait(oif ? oif->name : NULL, until, &st, sent_at,
+				st.sent, last);
+	}
+	net_glue_lock();
+	ping6.active = false;
+	net_glue_unlock();
+	print_summary(host, &st, start);
+	free(pkt);
+	free(sent_at);
+	return st.received ? 0 : 1;
+}
+
 static int usage(void)
 {
-	printf("Usage: ping [-c count] [-i interval] [-s packetsize] [-W timeout] destination\n");
+	printf("Usage: ping [-4|-6] [-c count] [-i interval] [-I interface] [-s packetsize] [-W timeout] destination\n");
 	return 2;
 }
 
@@ -180,12 +492,17 @@ static int cmd_ping(int argc, char **argv)
 	unsigned count = 0;		/* 0: until Ctrl-C */
 	size_t size = 56;
 	uint64_t interval = 1000000, linger = 10000000;
-	const char *host = NULL;
+	const char *host = NULL, *ifname = NULL;
+	int family = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
 		if (o[0] != '-') {
 			host = o;
+			continue;
+		}
+		if ((o[1] == '4' || o[1] == '6') && !o[2]) {
+			family = o[1] - '0';
 			continue;
 		}
 		if (o[2] || i + 1 >= argc)
@@ -220,15 +537,23 @@ static int cmd_ping(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'I':
+			ifname = v;
+			break;
 		default:
 			return usage();
 		}
 	}
 	if (!host)
 		return usage();
+	if (family == 6 || (family == 0 && strchr(host, ':')))
+		return ping6_run(host, ifname, count, size, interval, linger);
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	if (inet_pton(AF_INET, host, &to.sin_addr) != 1) {
-		printf("ping: %s: Name or service not known\n", host);
+		printf("ping: %s: %s\n", host,
+		       strchr(host, ':') ?
+			       "Address family for hostname not supported" :
+			       "Name or service not known");
 		return 2;
 	}
 	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
@@ -238,6 +563,13 @@ static int cmd_ping(int argc, char **argv)
 	}
 	int on = 1;
 	setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
+	/* -I DEV: iputils binds the socket to the device. */
+	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+				 strlen(ifname) + 1) < 0) {
+		printf("ping: SO_BINDTODEVICE %s: %s\n", ifname, strerror(errno));
+		close(fd);
+		return 2;
+	}
 	uint8_t *pkt = malloc(8 + size);
 	uint64_t *sent_at = calloc(count ? count : 65536, sizeof(*sent_at));
 	if (!pkt || !sent_at) {
@@ -269,28 +601,7 @@ static int cmd_ping(int argc, char **argv)
 		uint64_t until = clock_now_us() + (last ? linger : interval);
 		go = wait_replies(fd, until, size, &st, sent_at, st.sent, last);
 	}
-	uint64_t elapsed = (clock_now_us() - start) / 1000;
-
-	printf("\n--- %s ping statistics ---\n", host);
-	printf("%u packets transmitted, %u received, %u%% packet loss, time %llums\n",
-	       st.sent, st.received,
-	       st.sent ? (st.sent - st.received) * 100 / st.sent : 0,
-	       (unsigned long long)elapsed);
-	if (st.received) {
-		uint64_t avg = st.sum_us / st.received;
-		uint64_t mean10 = avg / 10;
-		uint64_t sq = st.sum_sq / st.received;
-		uint64_t mdev = (sq > mean10 * mean10 ? isqrt(sq - mean10 * mean10) : 0) * 10;
-		printf("rtt min/avg/max/mdev = ");
-		print_ms(st.min_us);
-		printf("/");
-		print_ms(avg);
-		printf("/");
-		print_ms(st.max_us);
-		printf("/");
-		print_ms(mdev);
-		printf(" ms\n");
-	}
+	print_summary(host, &st, start);
 	free(pkt);
 	free(sent_at);
 	close(fd);
@@ -298,11 +609,15 @@ static int cmd_ping(int argc, char **argv)
 }
 
 static const struct shell_cmd ping_cmd[] = {
-	{ "ping", "ping [-c N] [-s SIZE] [-i SEC] [-W SEC] HOST",
-	  "ICMP echo to a host (iputils)", cmd_ping },
+	{ "ping", "ping [-4|-6] [-c N] [-s SIZE] [-i SEC] [-W SEC] [-I DEV] HOST",
+	  "ICMP or ICMPv6 echo to a host (iputils)", cmd_ping },
 };
 
 void cmd_ping_init(void)
 {
+	sem_init(&ping6.got, 0);
+	net_glue_lock();
+	net_glue_stack()->ip6.hooks.echo_reply = ping6_echo_reply;
+	net_glue_unlock();
 	shell_register(ping_cmd, 1);
 }

@@ -94,3 +94,20 @@ bool cmdline_parse_seconds(const char *s, uint64_t max_s, uint64_t *us)
 	*us = whole * 1000000 + frac;
 	return true;
 }
+
+bool cmdline_split_scope(const char *s, char *host, size_t hsize,
+			 char *scope, size_t ssize)
+{
+	const char *pct = strchr(s, '%');
+	size_t hlen = pct ? (size_t)(pct - s) : strlen(s);
+	size_t slen = pct ? strlen(pct + 1) : 0;
+
+	if (hlen == 0 || hlen >= hsize || (pct && slen == 0) ||
+	    slen >= ssize)
+		return false;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	memcpy(scope, pct ? pct + 1 : "", slen);
+	scope[slen] = '\0';
+	return true;
+}

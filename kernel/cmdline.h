@@ -27,4 +27,10 @@ int cmdline_split(char *line, char **argv, int max);
  * anything else or more than max_s seconds. */
 bool cmdline_parse_seconds(const char *s, uint64_t max_s, uint64_t *us);
 
+/* "HOST%SCOPE" (RFC 4007 11: fe80::1%eth0) into host and scope; no '%'
+ * gives an empty scope. False if either part is empty after a '%', or
+ * does not fit its buffer (NUL included). */
+bool cmdline_split_scope(const char *s, char *host, size_t hsize,
+			 char *scope, size_t ssize);
+
 #endif

@@ -4,6 +4,7 @@
 #include "arch/arch.h"
 #include "kernel/irq.h"
 #include "kernel/kernel.h"
+#include "kernel/net_cmdline.h"
 #include "kernel/net_glue.h"
 #include "kernel/printk.h"
 #include "kernel/thread.h"
@@ -193,29 +194,75 @@ static void netpoll_thread(void *arg)
 	}
 }
 
-/* ip=A.B.C.D/N gw=A.B.C.D configures eth0; every other NIC asks DHCP. */
+/* ip6=ADDR/N [gw6=ADDR] on eth0: a static address (tentative until DAD
+ * passes, ip6.h) and a default router. Logged like the IPv4 line. */
+static void configure_ip6(struct netif *nif, const char *ip6_arg,
+			  const char *gw6_arg)
+{
+	struct ip6_addr addr, gw;
+	char a[IP6_ADDRSTRLEN], g[IP6_ADDRSTRLEN];
+	uint8_t plen;
+	int err;
+
+	if (net_cmdline_parse_ip6(ip6_arg, gw6_arg, &addr, &plen, &gw) < 0) {
+		kprintf("net: ignoring malformed ip6=%s gw6=%s\n",
+			ip6_arg ? ip6_arg : "", gw6_arg ? gw6_arg : "");
+		return;
+	}
+	err = ip6_addr_add(&stack, nif, &addr, plen);
+	if (err < 0) {
+		kprintf("net: %s: cannot add %s/%u: error %d\n", nif->name,
+			ip6_addr_format(&addr, a), plen, err);
+		return;
+	}
+	if (ip6_addr_is_unspecified(&gw)) {
+		kprintf("net: %s up %s/%u\n", nif->name,
+			ip6_addr_format(&addr, a), plen);
+		return;
+	}
+	err = route6_add(&stack.ip6.routes, &ip6_addr_any, 0, &gw, nif,
+			 ROUTE6_METRIC_DEFAULT, ROUTE6_STATIC, NET_NEVER);
+	if (err < 0)
+		kprintf("net: %s: cannot add default via %s: error %d\n",
+			nif->name, ip6_addr_format(&gw, g), err);
+	kprintf("net: %s up %s/%u gw %s\n", nif->name,
+		ip6_addr_format(&addr, a), plen, ip6_addr_format(&gw, g));
+}
+
+/* ip=A.B.C.D/N gw=A.B.C.D configures eth0; every other NIC asks DHCP.
+ * IPv6 comes on everywhere (link-local address, router solicitation,
+ * SLAAC); ip6=/gw6= add a static address and router on eth0. */
 static void configure(void)
 {
-	char ip[40], gw[40];
+	char ip[40], gw[40], ip6[64], gw6[64];
 	const char *ip_arg = kernel_cmdline_get("ip", ip, sizeof(ip));
 	const char *gw_arg = kernel_cmdline_get("gw", gw, sizeof(gw));
+	const char *ip6_arg = kernel_cmdline_get("ip6", ip6, sizeof(ip6));
+	const char *gw6_arg = kernel_cmdline_get("gw6", gw6, sizeof(gw6));
 
 	for (int i = 0; i < stack.nnetifs; i++) {
 		struct netif *nif = stack.netifs[i];
 		if (!nif->dev)
 			continue;
-		if (ip_arg && strcmp(nif->name, "eth0") == 0) {
-			uint32_t addr, g;
-			uint8_t prefix;
-			if (net_parse_ip_config(ip_arg, gw_arg, &addr, &prefix, &g) == 0) {
-				net_set_addr(&stack, nif, addr, prefix, g,
-					     NETIF_ADDR_STATIC);
-				continue;
-			}
+		bool is_eth0 = strcmp(nif->name, "eth0") == 0;
+		uint32_t addr, g;
+		uint8_t prefix;
+		if (!ip_arg || !is_eth0)
+			dhcp_start(&stack, nif);
+		else if (net_parse_ip_config(ip_arg, gw_arg, &addr, &prefix, &g) == 0)
+			net_set_addr(&stack, nif, addr, prefix, g,
+				     NETIF_ADDR_STATIC);
+		else {
 			kprintf("net: ignoring malformed ip=%s gw=%s; using DHCP\n",
 				ip_arg, gw_arg ? gw_arg : "");
+			dhcp_start(&stack, nif);
 		}
-		dhcp_start(&stack, nif);
+		int err = ip6_enable(&stack, nif);
+		if (err < 0)
+			kprintf("net: %s: IPv6 off: error %d (MTU %u)\n",
+				nif->name, err, nif->mtu);
+		else if (is_eth0 && (ip6_arg || gw6_arg))
+			configure_ip6(nif, ip6_arg, gw6_arg);
 	}
 }
 

@@ -29,8 +29,10 @@ struct netdev;
 #define NETPOLL_POLLED_US	10000	/* period for devices without IRQ */
 
 /* Create the stack, attach every registered netdev, configure addresses
- * (ip=/gw= on the command line for eth0, DHCP elsewhere) and start the
- * net-poll thread. Called once from the init thread. */
+ * (ip=/gw= on the command line for eth0, DHCP elsewhere; IPv6 on every
+ * NIC, with ip6=/gw6= adding a static address and default router on
+ * eth0) and start the net-poll thread. Called once from the init
+ * thread. */
 void net_glue_start(void);
 
 struct net_stack *net_glue_stack(void);

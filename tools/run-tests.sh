@@ -223,7 +223,9 @@ netns_result() {
 }
 
 # TAG ARCH GIC DEVICE: a real host (Linux, in a network namespace this
-# run creates) on a tap link to the guest. Needs root and /dev/net/tun.
+# run creates) on a tap link to the guest, over IPv4 and IPv6 (the guest
+# at fd00:3::2/64 from ip6=, the host side at fd00:3::1 that tap.exp
+# adds inside the namespace). Needs root and /dev/net/tun.
 while read -r tag arch gic device; do
 	cmd=$(GIC=$gic tools/qemu.sh print "$arch" none | sed 's/ -nic none//')
 	tools/netns-run.sh "$tag" expect -f tests/boot/tap.exp "$tag" \
@@ -231,7 +233,8 @@ while read -r tag arch gic device; do
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
 		-device "$device,netdev=n0" \
 		-object "filter-dump,id=pcap-n0,netdev=n0,file=$logs/tap-$tag.pcap" \
-		-append "ip=10.0.3.2/24 gw=10.0.3.1" >"$logs/tap-$tag.out" 2>&1
+		-append "ip=10.0.3.2/24 gw=10.0.3.1 ip6=fd00:3::2/64" \
+		>"$logs/tap-$tag.out" 2>&1
 	netns_result "boot_tap_$tag" $? "$logs/tap-$tag.out" "$logs/tap-$tag.pcap"
 done <<EOT
 riscv64_tap_virtio_pci riscv64 2 virtio-net-pci
