@@ -138,6 +138,66 @@ static void print_summary(const char *host, const struct ping_stats *st,
 	}
 }
 
+/*
+ * A ping of either family, for the loop both share: send echo number
+ * seq (0 or a negative errno), and print the replies that came in,
+ * waiting for one until `until` (us) at the most.
+ */
+struct pinger {
+	int (*send)(struct pinger *p, uint16_t seq);
+	void (*take)(struct pinger *p, uint64_t until);
+	struct ping_stats st;
+	uint64_t *sent_at;		/* send times, for short payloads */
+	size_t size;			/* payload bytes */
+};
+
+/* Take replies until `until` (us); false if Ctrl-C was typed. */
+static bool ping_wait(struct pinger *p, uint64_t until,
+		      bool stop_when_all_back)
+{
+	for (;;) {
+		if (console_take_ctrl_c())
+			return false;
+		uint64_t now = clock_now_us();
+		if (now >= until)
+			return true;
+		if (stop_when_all_back && p->st.received >= p->st.sent)
+			return true;
+		/* Short slices so Ctrl-C is noticed promptly. */
+		p->take(p, now + (until - now < 100000 ? until - now : 100000));
+	}
+}
+
+/* An echo request every interval, count of them (0: until Ctrl-C), then
+ * up to linger for the last replies (iputils' -W). */
+static void ping_loop(struct pinger *p, unsigned count, uint64_t interval,
+		      uint64_t linger)
+{
+	bool go = true;
+
+	while (go && (!count || p->st.sent < count)) {
+		uint16_t seq = (uint16_t)(p->st.sent + 1);
+		if (p->st.sent < 65536)
+			p->sent_at[p->st.sent] = clock_now_us();
+		int err = p->send(p, seq);
+		if (err < 0)
+			printf("ping: sendmsg: %s\n", strerror(-err));
+		p->st.sent++;
+		bool last = count && p->st.sent == count;
+		uint64_t until = clock_now_us() + (last ? linger : interval);
+		go = ping_wait(p, until, last);
+	}
+}
+
+/* --- IPv4: a ping socket ---------------------------------------------- */
+
+struct ping4_pinger {
+	struct pinger p;
+	int fd;
+	struct sockaddr_in to;
+	uint8_t *pkt;			/* 8 + size */
+};
+
 static int send_echo(int fd, const struct sockaddr_in *to, uint16_t seq,
 		     uint8_t *pkt, size_t size)
 {
@@ -200,25 +260,21 @@ static void read_replies(int fd, size_t size, struct ping_stats *st,
 	}
 }
 
-/* Wait until `until` (us) for a reply; false if Ctrl-C was typed. */
-static bool wait_replies(int fd, uint64_t until, size_t size,
-			 struct ping_stats *st, const uint64_t *sent_at,
-			 unsigned nsent, bool stop_when_all_back)
+static int ping4_send(struct pinger *p, uint16_t seq)
 {
-	for (;;) {
-		if (console_take_ctrl_c())
-			return false;
-		uint64_t now = clock_now_us();
-		if (now >= until)
-			return true;
-		if (stop_when_all_back && st->received >= st->sent)
-			return true;
-		/* Short slices so Ctrl-C is noticed promptly. */
-		uint64_t slice = until - now < 100000 ? until - now : 100000;
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		if (poll(&pfd, 1, (int)((slice + 999) / 1000)) > 0)
-			read_replies(fd, size, st, sent_at, nsent);
-	}
+	struct ping4_pinger *q = (struct ping4_pinger *)p;
+
+	return send_echo(q->fd, &q->to, seq, q->pkt, p->size) < 0 ? -errno : 0;
+}
+
+static void ping4_take(struct pinger *p, uint64_t until)
+{
+	struct ping4_pinger *q = (struct ping4_pinger *)p;
+	uint64_t now = clock_now_us();
+	struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, (int)((until - now + 999) / 1000)) > 0)
+		read_replies(q->fd, p->size, &p->st, p->sent_at, p->st.sent);
 }
 
 /* --- IPv6 ------------------------------------------------------------ */
@@ -319,23 +375,38 @@ static void ping6_print_replies(const char *zone, struct ping_stats *st,
 	}
 }
 
-/* As wait_replies(), for IPv6. */
-static bool ping6_wait(const char *zone, uint64_t until, struct ping_stats *st,
-		       const uint64_t *sent_at, unsigned nsent,
-		       bool stop_when_all_back)
+struct ping6_pinger {
+	struct pinger p;
+	struct net_stack *s;
+	struct ip6_addr dst;
+	struct netif *oif;		/* NULL: routing decides */
+	uint8_t *pkt;			/* size */
+};
+
+static int ping6_send(struct pinger *p, uint16_t seq)
 {
-	for (;;) {
-		if (console_take_ctrl_c())
-			return false;
-		ping6_print_replies(zone, st, sent_at, nsent);
-		uint64_t now = clock_now_us();
-		if (now >= until)
-			return true;
-		if (stop_when_all_back && st->received >= st->sent)
-			return true;
-		uint64_t slice = until - now < 100000 ? until - now : 100000;
-		sem_wait(&ping6.got, now + slice);
-	}
+	struct ping6_pinger *q = (struct ping6_pinger *)p;
+
+	fill_payload(q->pkt, p->size);
+	net_glue_lock();
+	uint64_t now = net_glue_now();
+	if (now > q->s->now)
+		q->s->now = now;
+	int err = icmp6_send_echo(q->s, &q->dst, q->oif, ping6.id, seq,
+				  q->pkt, p->size, 0);
+	net_glue_unlock();
+	/* Resolution or fragments may have set new deadlines. */
+	net_glue_kick();
+	return err < 0 ? err : 0;
+}
+
+static void ping6_take(struct pinger *p, uint64_t until)
+{
+	struct ping6_pinger *q = (struct ping6_pinger *)p;
+
+	sem_wait(&ping6.got, until);
+	ping6_print_replies(q->oif ? q->oif->name : NULL, &p->st, p->sent_at,
+			    p->st.sent);
 }
 
 /* The interface for dst: the one named (-I or %SCOPE); else, for a
@@ -448,37 +519,20 @@ static int ping6_run(const char *host, const char *ifname, unsigned count,
 		printf("PING %s(%s) %u data bytes\n", host, from, (unsigned)size);
 	fflush(stdout);
 
-	struct ping_stats st = { 0 };
+	struct ping6_pinger q = {
+		.p = { .send = ping6_send, .take = ping6_take,
+		       .sent_at = sent_at, .size = size },
+		.s = s, .dst = dst, .oif = oif, .pkt = pkt,
+	};
 	uint64_t start = clock_now_us();
-	bool go = true;
-	while (go && (!count || st.sent < count)) {
-		uint16_t seq = (uint16_t)(st.sent + 1);
-		if (st.sent < 65536)
-			sent_at[st.sent] = clock_now_us();
-		fill_payload(pkt, size);
-		net_glue_lock();
-		uint64_t now = net_glue_now();
-		if (now > s->now)
-			s->now = now;
-		err = icmp6_send_echo(s, &dst, oif, ping6.id, seq, pkt, size, 0);
-		net_glue_unlock();
-		/* Resolution or fragments may have set new deadlines. */
-		net_glue_kick();
-		if (err < 0)
-			printf("ping: sendmsg: %s\n", strerror(-err));
-		st.sent++;
-		bool last = count && st.sent == count;
-		uint64_t until = clock_now_us() + (last ? linger : interval);
-		go = ping6_wait(oif ? oif->name : NULL, until, &st, sent_at,
-				st.sent, last);
-	}
+	ping_loop(&q.p, count, interval, linger);
 	net_glue_lock();
 	ping6.active = false;
 	net_glue_unlock();
-	print_summary(host, &st, start);
+	print_summary(host, &q.p.st, start);
 	free(pkt);
 	free(sent_at);
-	return st.received ? 0 : 1;
+	return q.p.st.received ? 0 : 1;
 }
 
 static int usage(void)
@@ -586,26 +640,18 @@ static int cmd_ping(int argc, char **argv)
 	       (unsigned)size + 28);
 	fflush(stdout);
 
-	struct ping_stats st = { 0 };
+	struct ping4_pinger q = {
+		.p = { .send = ping4_send, .take = ping4_take,
+		       .sent_at = sent_at, .size = size },
+		.fd = fd, .to = to, .pkt = pkt,
+	};
 	uint64_t start = clock_now_us();
-	bool go = true;
-	while (go && (!count || st.sent < count)) {
-		uint16_t seq = (uint16_t)(st.sent + 1);
-		if (st.sent < 65536)
-			sent_at[st.sent] = clock_now_us();
-		if (send_echo(fd, &to, seq, pkt, size) < 0)
-			printf("ping: sendmsg: %s\n", strerror(errno));
-		st.sent++;
-		bool last = count && st.sent == count;
-		/* After the last: wait for the rest (iputils' linger). */
-		uint64_t until = clock_now_us() + (last ? linger : interval);
-		go = wait_replies(fd, until, size, &st, sent_at, st.sent, last);
-	}
-	print_summary(host, &st, start);
+	ping_loop(&q.p, count, interval, linger);
+	print_summary(host, &q.p.st, start);
 	free(pkt);
 	free(sent_at);
 	close(fd);
-	return st.received ? 0 : 1;
+	return q.p.st.received ? 0 : 1;
 }
 
 static const struct shell_cmd ping_cmd[] = {
