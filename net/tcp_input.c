@@ -451,6 +451,10 @@ static bool data_input(struct net_stack *s, struct tcp_sock *tp,
 static bool fin_input(struct net_stack *s, struct tcp_sock *tp)
 {
 	tp->rcv_nxt++;
+	/* Nothing follows a FIN: ranges held out of order beyond it were
+	 * never real data (Linux's tcp_fin() purges them too), and the
+	 * FIN's sequence number may be the start of one. */
+	tp->nooo = 0;
 	tp->flags |= TF_RCVD_FIN | TF_ACKNOW;
 	tp->sk.shutdown |= NET_SHUT_RD;
 	net_sock_notify(s, &tp->sk);
