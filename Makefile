@@ -134,8 +134,8 @@ IP6_SRCS := $(sort $(wildcard net/ip6*.c net/icmp6.c net/nd6*.c \
 UNIT_test_arp := net/arp.c net/eth.c net/pkt.c net/inet.c $(IP6_SRCS)
 UNIT_test_eth := net/eth.c net/arp.c net/pkt.c net/inet.c $(IP6_SRCS)
 UNIT_test_dhcp := net/dhcp.c net/inet.c
-UNIT_test_udp := net/udp.c net/sock.c net/ping.c net/portalloc.c net/pkt.c \
-	net/checksum.c tests/net/port_host.c
+UNIT_test_udp := net/udp.c net/udp6.c net/sock.c net/ping.c net/portalloc.c \
+	net/pkt.c net/checksum.c net/ip6_addr.c net/inet.c tests/net/port_host.c
 UNIT_test_portalloc := net/portalloc.c tests/net/port_host.c
 UNIT_test_ip := net/ip.c net/ip_frag.c net/reasm.c net/icmp.c net/ratelimit.c \
 	net/route.c net/checksum.c net/pkt.c
@@ -157,6 +157,7 @@ UNIT_test_sysctl := $(UNIT_test_stack)
 UNIT_test_tcp_foreach := $(UNIT_test_stack)
 UNIT_test_ip6 := $(UNIT_test_stack)
 UNIT_test_nd6 := $(UNIT_test_stack)
+UNIT_test_udp6 := $(UNIT_test_stack)
 # TCP's close lifecycle over the simulated link (tests/sim/).
 UNIT_test_tcp_close := $(UNIT_test_tcp)
 UNIT_test_tcp_orphan := $(UNIT_test_tcp)

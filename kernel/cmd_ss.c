@@ -3,14 +3,18 @@
  * format), from the stack's TCP connections (tcp_foreach) and datagram
  * sockets (net_sock_for_each).
  *
- *   ss [-t] [-u] [-l] [-a] [-n] [-4]     options combine: -tan, -tuln
+ *   ss [-t] [-u] [-l] [-a] [-n] [-4] [-6]   options combine: -tan, -tuln
  *
  * -t and -u pick TCP and UDP (neither: both, with a Netid column, as ss
  * shows one whenever more than one kind is listed). The state filter is
  * iproute2's: by default connected sockets only (every state but
  * LISTEN, UNCONN, TIME-WAIT and SYN-RECV), -l listening ones (TCP
  * LISTEN, UDP UNCONN), -a all. Addresses are always numeric (Kite has
- * no /etc/services): -n is accepted and changes nothing, and so is -4.
+ * no /etc/services): -n is accepted and changes nothing. -4 and -6 keep
+ * one family's sockets. IPv6 endpoints are printed as iproute2 does:
+ * bracketed ([::]:7, [fe80::1]:546), a dual-stack wildcard (no
+ * IPV6_V6ONLY) as "*", and a local address bound to an interface
+ * (a link-local scope) followed by %ifname ([fe80::1]%eth0:546).
  * Recv-Q / Send-Q are bytes queued, or for a listener its accept queue
  * and backlog, as ss shows them.
  */
@@ -27,6 +31,8 @@
 #include "kernel/shell.h"
 #include "net/inet.h"
 #include "net/ip.h"
+#include "net/ip6_addr.h"
+#include "net/netif.h"
 #include "net/sock.h"
 #include "net/stack.h"
 #include "net/tcp.h"
@@ -95,12 +101,16 @@ static enum ss_state tcp_ss_state(uint8_t state)
 	return tcp_to_ss[state];
 }
 
+/* "[" address "]" "%" ifname, and the NUL. */
+#define SS_ADDR_MAX	(1 + IP6_ADDRSTRLEN + 1 + 1 + NETDEV_NAME_LEN + 1)
+
 /* One line of output, taken under the stack lock, printed after. */
 struct ss_row {
 	const char *netid;
 	enum ss_state state;
+	uint8_t family;		/* NET_AF_INET or NET_AF_INET6 */
 	uint32_t recvq, sendq;
-	uint32_t laddr, raddr;
+	char laddr[SS_ADDR_MAX], raddr[SS_ADDR_MAX];
 	uint16_t lport, rport;
 };
 
@@ -108,12 +118,31 @@ struct ss_rows {
 	struct ss_row *v;
 	size_t n, cap;
 	unsigned states;	/* SS_* bits to keep */
+	unsigned families;	/* 1 << NET_AF_* to keep */
 	bool nomem;
 };
 
+/* An IPv6 endpoint's address as iproute2's inet_addr_print() shows it:
+ * "*" for the wildcard of a socket that takes IPv4 too, else bracketed,
+ * and a local address's interface after a '%'. */
+static void addr6_text(char *buf, const struct ip6_addr *a, bool v6only,
+		       const struct netif *nif)
+{
+	char t[IP6_ADDRSTRLEN];
+
+	if (!v6only && ip6_addr_is_unspecified(a))
+		snprintf(buf, SS_ADDR_MAX, "*");
+	else
+		snprintf(buf, SS_ADDR_MAX, "[%s]", ip6_addr_format(a, t));
+	if (nif)
+		snprintf(buf + strlen(buf), SS_ADDR_MAX - strlen(buf), "%%%s",
+			 nif->name);
+}
+
 static void add_row(struct ss_rows *r, const struct ss_row *row)
 {
-	if (!(r->states & (1u << row->state)) || r->nomem)
+	if (!(r->states & (1u << row->state)) ||
+	    !(r->families & (1u << row->family)) || r->nomem)
 		return;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 16;
@@ -130,12 +159,16 @@ static void add_row(struct ss_rows *r, const struct ss_row *row)
 
 static void tcp_row(const struct tcp_conn_info *ci, void *arg)
 {
-	add_row(arg, &(struct ss_row){
+	struct ss_row row = {
 		.netid = "tcp", .state = tcp_ss_state(ci->state),
+		.family = NET_AF_INET,
 		.recvq = ci->recvq, .sendq = ci->sendq,
-		.laddr = ci->laddr, .raddr = ci->raddr,
 		.lport = ci->lport, .rport = ci->rport,
-	});
+	};
+
+	inet_format(ci->laddr, row.laddr);
+	inet_format(ci->raddr, row.raddr);
+	add_row(arg, &row);
 }
 
 /* Bound UDP sockets (Linux lists no unbound ones; ping sockets are not
@@ -144,13 +177,23 @@ static void udp_row(const struct net_sock *sk, void *arg)
 {
 	if (sk->type != NET_SOCK_UDP || !sk->lport)
 		return;
-	add_row(arg, &(struct ss_row){
+	struct ss_row row = {
 		.netid = "udp",
 		.state = sk->connected ? SS_ESTABLISHED : SS_CLOSE,
+		.family = sk->family,
 		.recvq = dgram_csk(sk)->rx_bytes, .sendq = 0,
-		.laddr = sk->laddr, .raddr = sk->connected ? sk->raddr : 0,
 		.lport = sk->lport, .rport = sk->connected ? sk->rport : 0,
-	});
+	};
+	if (sk->family == NET_AF_INET6) {
+		bool v6only = sk->flags & NET_SOCK_F_V6ONLY;
+		addr6_text(row.laddr, &sk->laddr6, v6only, sk->bound_nif);
+		addr6_text(row.raddr, sk->connected ? &sk->raddr6 :
+			   &ip6_addr_any, v6only, NULL);
+	} else {
+		inet_format(sk->laddr, row.laddr);
+		inet_format(sk->connected ? sk->raddr : 0, row.raddr);
+	}
+	add_row(arg, &row);
 }
 
 /* Column widths: at least the header's, else the widest value. */
@@ -182,8 +225,7 @@ static void print_rows(const struct ss_rows *r, bool netid)
 		.lport = (int)strlen("Port"),
 		.raddr = (int)strlen("Peer Address"),
 	};
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], lp[PORTSTRLEN];
-	char rp[PORTSTRLEN], n[12];
+	char lp[PORTSTRLEN], rp[PORTSTRLEN], n[12];
 
 	for (size_t i = 0; i < r->n; i++) {
 		const struct ss_row *row = &r->v[i];
@@ -193,9 +235,9 @@ static void print_rows(const struct ss_rows *r, bool netid)
 		widen(&w.recvq, strlen(n));
 		snprintf(n, sizeof(n), "%lu", (unsigned long)row->sendq);
 		widen(&w.sendq, strlen(n));
-		widen(&w.laddr, strlen(inet_format(row->laddr, a)));
+		widen(&w.laddr, strlen(row->laddr));
 		widen(&w.lport, strlen(port_text(row->lport, lp)));
-		widen(&w.raddr, strlen(inet_format(row->raddr, a)));
+		widen(&w.raddr, strlen(row->raddr));
 	}
 	if (netid)
 		printf("%-5s ", "Netid");
@@ -210,10 +252,9 @@ static void print_rows(const struct ss_rows *r, bool netid)
 		printf("%-*s %-*lu %-*lu %*s:%-*s %*s:%s\n", w.state,
 		       ss_state_name[row->state], w.recvq,
 		       (unsigned long)row->recvq, w.sendq,
-		       (unsigned long)row->sendq, w.laddr,
-		       inet_format(row->laddr, a), w.lport,
-		       port_text(row->lport, lp), w.raddr,
-		       inet_format(row->raddr, b), port_text(row->rport, rp));
+		       (unsigned long)row->sendq, w.laddr, row->laddr, w.lport,
+		       port_text(row->lport, lp), w.raddr, row->raddr,
+		       port_text(row->rport, rp));
 	}
 }
 
@@ -225,7 +266,8 @@ static int ss_usage(void)
 	       "   -l, --listening     display listening sockets\n"
 	       "   -a, --all           display all sockets\n"
 	       "   -n, --numeric       don't resolve service names (always)\n"
-	       "   -4, --ipv4          display only IPv4 sockets (always)\n");
+	       "   -4, --ipv4          display only IPv4 sockets\n"
+	       "   -6, --ipv6          display only IPv6 sockets\n");
 	return 1;
 }
 
@@ -235,6 +277,7 @@ static const struct {
 } ss_long_opts[] = {
 	{ "--tcp", 't' }, { "--udp", 'u' }, { "--listening", 'l' },
 	{ "--all", 'a' }, { "--numeric", 'n' }, { "--ipv4", '4' },
+	{ "--ipv6", '6' },
 	{ "--help", 'h' },
 };
 
@@ -242,6 +285,7 @@ static int cmd_ss(int argc, char **argv)
 {
 	bool tcp = false, udp = false;
 	struct ss_rows rows = { .states = SS_CONN };
+	unsigned fams = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *flags = arg + 1;
@@ -280,7 +324,12 @@ static int cmd_ss(int argc, char **argv)
 				rows.states = SS_ALL;
 				break;
 			case 'n':
+				break;
 			case '4':
+				fams |= 1u << NET_AF_INET;
+				break;
+			case '6':
+				fams |= 1u << NET_AF_INET6;
 				break;
 			case 'h':
 				return ss_usage();
@@ -292,6 +341,7 @@ static int cmd_ss(int argc, char **argv)
 	}
 	if (!tcp && !udp)
 		tcp = udp = true;
+	rows.families = fams ? fams : (1u << NET_AF_INET | 1u << NET_AF_INET6);
 
 	struct net_stack *s = net_glue_stack();
 	net_glue_lock();

@@ -2,8 +2,9 @@
  * Network services started at boot, written against the BSD socket API
  * as a user program would be (INTERFACE.md lists them).
  *
- * UDP echo (RFC 862) on port 7: every datagram goes back to its sender
- * unchanged. Datagrams from port 0 or from another small service's
+ * UDP echo (RFC 862) on port 7, over IPv4 and IPv6 (0.0.0.0:7 and an
+ * IPV6_V6ONLY [::]:7, served by one thread): every datagram goes back
+ * to its sender unchanged. Datagrams from port 0 or from another small service's
  * port (echo 7, daytime 13, chargen 19, time 37) are not answered, as
  * BSD inetd does, so that two such services cannot be set bouncing
  * datagrams at each other forever.
@@ -41,6 +42,7 @@
 #include <unistd.h>
 
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include "kernel/iperf3.h"
@@ -70,43 +72,91 @@ static bool loop_port(uint16_t port)
 	       port == 37;
 }
 
+/* The UDP echo sockets: 0.0.0.0:7, and [::]:7 with IPV6_V6ONLY (two
+ * sockets, as inetd-style services run with bindv6only, so that ss shows
+ * 0.0.0.0:7 and [::]:7 as on Linux). -1 if it cannot be had. */
+static int udp_echo_socket(int domain)
+{
+	int fd = socket(domain, SOCK_DGRAM, 0);
+	int on = 1, err;
+
+	if (fd < 0)
+		return -1;
+	if (domain == AF_INET6) {
+		struct sockaddr_in6 sin6 = {
+			.sin6_family = AF_INET6,
+			.sin6_port = htons(ECHO_PORT),
+		};
+		err = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+				 sizeof(on));
+		if (!err)
+			err = bind(fd, (struct sockaddr *)&sin6, sizeof(sin6));
+	} else {
+		struct sockaddr_in sin = {
+			.sin_family = AF_INET,
+			.sin_port = htons(ECHO_PORT),
+			.sin_addr.s_addr = htonl(INADDR_ANY),
+		};
+		err = bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	}
+	if (err < 0) {
+		kprintf("services: udp echo (%s): cannot start (%s)\n",
+			domain == AF_INET6 ? "IPv6" : "IPv4", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static void udp_echo(void *arg)
 {
 	(void)arg;
+	/* One thread and one buffer serve both sockets. */
 	uint8_t *buf = malloc(ECHO_BUF);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(ECHO_PORT),
-		.sin_addr.s_addr = htonl(INADDR_ANY),
+	struct pollfd pfd[2] = {
+		{ .fd = udp_echo_socket(AF_INET), .events = POLLIN },
+		{ .fd = udp_echo_socket(AF_INET6), .events = POLLIN },
 	};
 
-	if (!buf || fd < 0 ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+	if (!buf || (pfd[0].fd < 0 && pfd[1].fd < 0)) {
 		kprintf("services: udp echo: cannot start (%s)\n",
 			strerror(buf ? errno : ENOMEM));
-		if (fd >= 0)
-			close(fd);
+		for (int i = 0; i < 2; i++)
+			if (pfd[i].fd >= 0)
+				close(pfd[i].fd);
 		free(buf);
 		return;
 	}
 	for (;;) {
-		struct sockaddr_in from;
-		socklen_t fromlen = sizeof(from);
-		ssize_t n = recvfrom(fd, buf, ECHO_BUF, 0,
-				     (struct sockaddr *)&from, &fromlen);
-		if (n < 0) {
-			kprintf("services: udp echo: recvfrom: %s\n",
-				strerror(errno));
+		if (poll(pfd, 2, -1) < 0) {
 			thread_sleep_us(ERROR_PAUSE_US);
 			continue;
 		}
-		if (loop_port(ntohs(from.sin_port)))
-			continue;
-		/* A lost echo is the client's to notice, as with any
-		 * datagram; a send error is not worth a log line. */
-		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from,
-		       fromlen);
+		for (int i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || !(pfd[i].revents & POLLIN))
+				continue;
+			struct sockaddr_in6 from;	/* the larger */
+			socklen_t fromlen = sizeof(from);
+			ssize_t n = recvfrom(pfd[i].fd, buf, ECHO_BUF,
+					     MSG_DONTWAIT,
+					     (struct sockaddr *)&from,
+					     &fromlen);
+			if (n < 0) {
+				if (errno != EAGAIN)
+					kprintf("services: udp echo: "
+						"recvfrom: %s\n",
+						strerror(errno));
+				continue;
+			}
+			/* sin_port and sin6_port are at the same place. */
+			if (loop_port(ntohs(from.sin6_port)))
+				continue;
+			/* A lost echo is the client's to notice, as with
+			 * any datagram; a send error is not worth a log
+			 * line. */
+			sendto(pfd[i].fd, buf, (size_t)n, 0,
+			       (struct sockaddr *)&from, fromlen);
+		}
 	}
 }
 

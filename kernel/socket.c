@@ -65,6 +65,7 @@
 
 struct socket {
 	int refs;			/* interrupts masked */
+	int domain;			/* AF_INET or AF_INET6 */
 	int type, protocol;		/* SOCK_DGRAM/STREAM, IPPROTO_* */
 	struct net_sock *sk;		/* stack lock; NULL once closed */
 	bool nonblock;			/* O_NONBLOCK */
@@ -192,13 +193,15 @@ static bool fd_holds(int fd, struct socket *so)
 	return held;
 }
 
-static struct socket *sock_alloc(int type, int protocol, bool nonblock)
+static struct socket *sock_alloc(int domain, int type, int protocol,
+				 bool nonblock)
 {
 	struct socket *so = calloc(1, sizeof(*so));
 
 	if (!so)
 		return NULL;
 	so->refs = 1;
+	so->domain = domain;
 	so->type = type;
 	so->protocol = protocol;
 	so->nonblock = nonblock;
@@ -278,11 +281,50 @@ static int sock_call(struct socket *so, sock_op op, void *arg, bool may_block,
 
 /* --- addresses ------------------------------------------------------------------ */
 
-/* A sockaddr_in from the user. AF_UNSPEC is taken as AF_INET where
- * Linux does (unspec_ok). */
-static int addr_in(const struct sockaddr *sa, socklen_t len, bool unspec_ok,
-		   uint32_t *addr, uint16_t *port)
+const struct in6_addr in6addr_any = IN6ADDR_ANY_INIT;
+const struct in6_addr in6addr_loopback = IN6ADDR_LOOPBACK_INIT;
+
+/*
+ * An endpoint as a user names it, of either family: what addr_in()
+ * reads from a sockaddr and addr_out() writes to one. An AF_INET6
+ * socket always talks sockaddr_in6; an IPv4 endpoint of such a socket
+ * (a v4 peer of a dual-stack socket) is shown as ::ffff:a.b.c.d, as
+ * Linux does (RFC 3493 3.7).
+ */
+struct endpoint {
+	int family;			/* AF_INET or AF_INET6 */
+	uint32_t addr;			/* AF_INET: host order */
+	struct ip6_addr addr6;		/* AF_INET6 */
+	uint32_t scope_id;		/* AF_INET6: ifindex; 0 none */
+	uint16_t port;
+};
+
+/* Linux takes a sockaddr_in6 without sin6_scope_id (RFC 2133's size). */
+#define SIN6_LEN_RFC2133	24
+
+/* The endpoint in a user's sockaddr, of the socket's domain. AF_UNSPEC
+ * is taken as AF_INET where Linux does (unspec_ok). */
+static int addr_in(const struct socket *so, const struct sockaddr *sa,
+		   socklen_t len, bool unspec_ok, struct endpoint *ep)
 {
+	memset(ep, 0, sizeof(*ep));
+	if (so->domain == AF_INET6) {
+		struct sockaddr_in6 sin6;
+
+		if (len < SIN6_LEN_RFC2133)
+			return -EINVAL;
+		if (!sa)
+			return -EFAULT;
+		memset(&sin6, 0, sizeof(sin6));
+		memcpy(&sin6, sa, len < sizeof(sin6) ? len : sizeof(sin6));
+		if (sin6.sin6_family != AF_INET6)
+			return -EAFNOSUPPORT;
+		ep->family = AF_INET6;
+		memcpy(ep->addr6.b, sin6.sin6_addr.s6_addr, 16);
+		ep->scope_id = sin6.sin6_scope_id;
+		ep->port = ntohs(sin6.sin6_port);
+		return 0;
+	}
 	struct sockaddr_in sin;
 
 	if (len < sizeof(sin))
@@ -293,25 +335,105 @@ static int addr_in(const struct sockaddr *sa, socklen_t len, bool unspec_ok,
 	if (sin.sin_family != AF_INET &&
 	    !(unspec_ok && sin.sin_family == AF_UNSPEC))
 		return -EAFNOSUPPORT;
-	*addr = ntohl(sin.sin_addr.s_addr);
-	*port = ntohs(sin.sin_port);
+	ep->family = AF_INET;
+	ep->addr = ntohl(sin.sin_addr.s_addr);
+	ep->port = ntohs(sin.sin_port);
 	return 0;
 }
 
-/* Give the user an address, truncated to *len; *len becomes its size. */
-static void addr_out(struct sockaddr *sa, socklen_t *len, uint32_t addr,
-		     uint16_t port)
+/* Give the user an endpoint in its socket's domain, truncated to *len;
+ * *len becomes its size. */
+static void addr_out(int domain, struct sockaddr *sa, socklen_t *len,
+		     const struct endpoint *ep)
 {
-	struct sockaddr_in sin;
-
 	if (!sa || !len)
 		return;
+	if (domain == AF_INET6) {
+		struct sockaddr_in6 sin6;
+
+		memset(&sin6, 0, sizeof(sin6));
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons(ep->port);
+		if (ep->family == AF_INET6) {
+			memcpy(sin6.sin6_addr.s6_addr, ep->addr6.b, 16);
+			sin6.sin6_scope_id = ep->scope_id;
+		} else if (ep->addr) {
+			struct ip6_addr m;
+			net_addr6_map_v4(&m, ep->addr);
+			memcpy(sin6.sin6_addr.s6_addr, m.b, 16);
+		}
+		memcpy(sa, &sin6, *len < sizeof(sin6) ? *len : sizeof(sin6));
+		*len = sizeof(sin6);
+		return;
+	}
+	struct sockaddr_in sin;
+
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(addr);
+	sin.sin_port = htons(ep->port);
+	sin.sin_addr.s_addr = htonl(ep->addr);
 	memcpy(sa, &sin, *len < sizeof(sin) ? *len : sizeof(sin));
 	*len = sizeof(sin);
+}
+
+/* An IPv6 address's sin6_scope_id: nif's index for a link-local one
+ * (RFC 4007 6), else 0. */
+static uint32_t scope_of(const struct ip6_addr *a, const struct netif *nif)
+{
+	return nif && (ip6_addr_is_linklocal(a) ||
+		       (ip6_addr_is_multicast(a) &&
+			ip6_addr_scope(a) <= IP6_SCOPE_LINK)) ?
+		       (uint32_t)nif->ifindex : 0;
+}
+
+/* One end of sk (stack lock held). */
+static void sk_endpoint(const struct net_sock *sk, bool peer,
+			struct endpoint *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->port = peer ? sk->rport : sk->lport;
+	if (sk->family == NET_AF_INET6) {
+		ep->family = AF_INET6;
+		ep->addr6 = peer ? sk->raddr6 : sk->laddr6;
+		ep->scope_id = scope_of(&ep->addr6, sk->bound_nif);
+	} else {
+		ep->family = AF_INET;
+		ep->addr = peer ? sk->raddr : sk->laddr;
+	}
+}
+
+/* Where a datagram came from (net_sock_recv's info). */
+static void info_endpoint(const struct net_recv_info *info,
+			  struct endpoint *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->port = info->sport;
+	if (info->family == NET_AF_INET6) {
+		ep->family = AF_INET6;
+		ep->addr6 = info->src6;
+		ep->scope_id = scope_of(&info->src6, info->nif);
+	} else {
+		ep->family = AF_INET;
+		ep->addr = info->src;
+	}
+}
+
+/* The interface a sin6_scope_id names (0: none). Stack lock held.
+ * -ENODEV for an index no interface has, as Linux. */
+static int scope_nif(struct net_stack *s, uint32_t scope_id,
+		     struct netif **nif)
+{
+	*nif = NULL;
+	if (!scope_id)
+		return 0;
+	for (int i = 0; i < s->nnetifs; i++) {
+		if (s->netifs[i] && (uint32_t)s->netifs[i]->ifindex ==
+					    scope_id) {
+			*nif = s->netifs[i];
+			return 0;
+		}
+	}
+	return -ENODEV;
 }
 
 /* --- socket, bind, connect ----------------------------------------------------- */
@@ -322,8 +444,13 @@ int socket(int domain, int type, int protocol)
 	enum net_sock_type kind;
 
 	type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (domain != AF_INET)
+	if (domain != AF_INET && domain != AF_INET6)
 		return (int)ret(-EAFNOSUPPORT);
+	/* Over IPv6 Kite has UDP sockets so far. */
+	if (domain == AF_INET6 && type != SOCK_DGRAM)
+		return (int)ret(-EAFNOSUPPORT);
+	if (domain == AF_INET6 && protocol == IPPROTO_ICMP)
+		return (int)ret(-EPROTONOSUPPORT);
 	if (type == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP)) {
 		kind = NET_SOCK_UDP;
 		protocol = IPPROTO_UDP;
@@ -337,7 +464,8 @@ int socket(int domain, int type, int protocol)
 		return (int)ret(-EPROTONOSUPPORT);	/* no raw sockets */
 	}
 
-	struct socket *so = sock_alloc(type, protocol, flags & SOCK_NONBLOCK);
+	struct socket *so = sock_alloc(domain, type, protocol,
+				       flags & SOCK_NONBLOCK);
 	if (!so)
 		return (int)ret(-ENOMEM);
 
@@ -347,6 +475,8 @@ int socket(int domain, int type, int protocol)
 		so->sk = tp ? &tp->sk : NULL;
 	} else {
 		so->sk = net_sock_create(s, kind, so);
+		if (so->sk && domain == AF_INET6)
+			so->sk->family = NET_AF_INET6;
 	}
 	net_glue_unlock();
 	if (!so->sk) {
@@ -367,23 +497,29 @@ int bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	int err;
 	struct socket *so = sock_get(fd, &err);
-	uint32_t addr;
-	uint16_t port;
+	struct endpoint ep;
 
 	if (!so)
 		return (int)ret(err);
-	err = addr_in(sa, len, true, &addr, &port);
+	err = addr_in(so, sa, len, true, &ep);
 	/* Linux takes AF_UNSPEC for AF_INET here only with INADDR_ANY. */
-	if (!err && sa->sa_family == AF_UNSPEC && addr != INADDR_ANY)
+	if (!err && sa->sa_family == AF_UNSPEC && ep.addr != INADDR_ANY)
 		err = -EAFNOSUPPORT;
 	if (!err) {
 		struct net_stack *s = stack_lock();
+		struct netif *scope = NULL;
 		if (!so->sk)
 			err = -EBADF;
+		else if (ep.family == AF_INET6 &&
+			 !(err = scope_nif(s, ep.scope_id, &scope)))
+			err = net_sock_bind6(s, so->sk, &ep.addr6, scope,
+					     ep.port);
+		else if (err)
+			;
 		else if (sock_stream(so))
-			err = tcp_bind(s, tcp_sk(so->sk), addr, port);
+			err = tcp_bind(s, tcp_sk(so->sk), ep.addr, ep.port);
 		else
-			err = net_sock_bind(s, so->sk, addr, port);
+			err = net_sock_bind(s, so->sk, ep.addr, ep.port);
 		net_glue_unlock();
 	}
 	sock_put(so);
@@ -409,14 +545,14 @@ static int connect_op(struct net_stack *s, struct socket *so, void *arg)
 static int stream_connect(struct socket *so, const struct sockaddr *sa,
 			  socklen_t len)
 {
-	uint32_t addr;
-	uint16_t port;
-	int err = addr_in(sa, len, false, &addr, &port);
+	struct endpoint ep;
+	int err = addr_in(so, sa, len, false, &ep);
 
 	if (err)
 		return err;
 	struct net_stack *s = stack_lock();
-	err = so->sk ? tcp_connect(s, tcp_sk(so->sk), addr, port) : -EBADF;
+	err = so->sk ? tcp_connect(s, tcp_sk(so->sk), ep.addr, ep.port) :
+		       -EBADF;
 	net_glue_unlock();
 	net_glue_kick();		/* the SYN's retransmission timer */
 	if (err != -EINPROGRESS || so->nonblock)
@@ -430,8 +566,7 @@ int connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	int err;
 	struct socket *so = sock_get(fd, &err);
-	uint32_t addr = 0;
-	uint16_t port = 0;
+	struct endpoint ep = { 0 };
 	bool unspec = false;
 
 	if (!so)
@@ -448,15 +583,20 @@ int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	else if (sa->sa_family == AF_UNSPEC)
 		unspec = true;		/* dissolve the association */
 	else
-		err = addr_in(sa, len, false, &addr, &port);
+		err = addr_in(so, sa, len, false, &ep);
 	if (!err) {
 		struct net_stack *s = stack_lock();
+		struct netif *scope = NULL;
 		if (!so->sk)
 			err = -EBADF;
 		else if (unspec)
 			err = net_sock_disconnect(s, so->sk);
-		else
-			err = net_sock_connect(s, so->sk, addr, port);
+		else if (ep.family == AF_INET6 &&
+			 !(err = scope_nif(s, ep.scope_id, &scope)))
+			err = net_sock_connect6(s, so->sk, &ep.addr6, scope,
+						ep.port);
+		else if (!err)
+			err = net_sock_connect(s, so->sk, ep.addr, ep.port);
 		net_glue_unlock();
 	}
 	sock_put(so);
@@ -483,8 +623,7 @@ int listen(int fd, int backlog)
 
 struct accept_args {
 	struct socket *child;		/* the new socket, its user */
-	uint32_t raddr;
-	uint16_t rport;
+	struct endpoint peer;
 };
 
 static int accept_op(struct net_stack *s, struct socket *so, void *arg)
@@ -496,8 +635,7 @@ static int accept_op(struct net_stack *s, struct socket *so, void *arg)
 	if (!c)
 		return err;
 	a->child->sk = &c->sk;
-	a->raddr = c->sk.raddr;
-	a->rport = c->sk.rport;
+	sk_endpoint(&c->sk, true, &a->peer);
 	return 0;
 }
 
@@ -520,7 +658,7 @@ int accept(int fd, struct sockaddr *sa, socklen_t *len)
 	 * holds a socket without a net_sock, which answers EBADF. This call
 	 * holds a reference of its own: another thread may close that
 	 * descriptor number before accept returns it. */
-	a.child = sock_alloc(SOCK_STREAM, IPPROTO_TCP, false);
+	a.child = sock_alloc(so->domain, SOCK_STREAM, IPPROTO_TCP, false);
 	if (a.child)
 		a.child->refs = 2;	/* before anyone else can see it */
 	int nfd = a.child ? fd_install(a.child) : -ENOMEM;
@@ -547,7 +685,7 @@ int accept(int fd, struct sockaddr *sa, socklen_t *len)
 		return (int)ret(-EBADF);
 	}
 	sock_put(a.child);
-	addr_out(sa, len, a.raddr, a.rport);
+	addr_out(so->domain, sa, len, &a.peer);
 	return nfd;
 }
 
@@ -593,8 +731,7 @@ static ssize_t do_send(int fd, const void *buf, size_t len, int flags,
 {
 	int err;
 	struct socket *so = sock_get(fd, &err);
-	uint32_t addr = 0;
-	uint16_t port = 0;
+	struct endpoint ep = { 0 };
 
 	if (!so)
 		return err;
@@ -608,13 +745,21 @@ static ssize_t do_send(int fd, const void *buf, size_t len, int flags,
 	if (flags & MSG_OOB)
 		err = -EOPNOTSUPP;
 	else if (sa)
-		err = addr_in(sa, salen, true, &addr, &port);
+		err = addr_in(so, sa, salen, true, &ep);
 	if (!err) {
 		/* A datagram send never waits: it is routed and handed to
 		 * the device or ARP at once, or fails. */
 		struct net_stack *s = stack_lock();
-		err = so->sk ? net_sock_sendto(s, so->sk, buf, len, sa != NULL,
-					       addr, port) : -EBADF;
+		struct netif *scope = NULL;
+		if (!so->sk)
+			err = -EBADF;
+		else if (sa && ep.family == AF_INET6 &&
+			 !(err = scope_nif(s, ep.scope_id, &scope)))
+			err = net_sock_sendto6(s, so->sk, buf, len, &ep.addr6,
+					       scope, ep.port);
+		else if (!err)
+			err = net_sock_sendto(s, so->sk, buf, len, sa != NULL,
+					      ep.addr, ep.port);
 		net_glue_unlock();
 		if (err >= 0)
 			net_glue_kick();	/* loopback, ARP, backlog */
@@ -681,6 +826,7 @@ struct recv_args {
 	unsigned flags;			/* NET_MSG_* */
 	struct net_recv_info info;
 	bool recvttl;			/* IP_RECVTTL was set */
+	int domain;			/* the socket's, for addr_out */
 };
 
 static int recv_op(struct net_stack *s, struct socket *so, void *arg)
@@ -732,6 +878,7 @@ static ssize_t do_recv(int fd, void *buf, size_t len, int flags,
 		return err;
 	memset(&a->info, 0, sizeof(a->info));
 	a->recvttl = false;
+	a->domain = so->domain;
 	if (flags & MSG_OOB) {
 		sock_put(so);
 		return -EOPNOTSUPP;
@@ -758,8 +905,11 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
 
 	if (n < 0)
 		return ret(n);
-	if (a.info.has_addr)
-		addr_out(src, srclen, a.info.src, a.info.sport);
+	if (a.info.has_addr) {
+		struct endpoint ep;
+		info_endpoint(&a.info, &ep);
+		addr_out(a.domain, src, srclen, &ep);
+	}
 	/* MSG_TRUNC: the datagram's real length, as Linux. */
 	return (flags & MSG_TRUNC) || (size_t)n <= len ? n : (ssize_t)len;
 }
@@ -819,10 +969,11 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 		return ret(n);
 
 	msg->msg_flags = 0;
-	if (a.info.has_addr && msg->msg_name)
-		addr_out(msg->msg_name, &msg->msg_namelen, a.info.src,
-			 a.info.sport);
-	else
+	if (a.info.has_addr && msg->msg_name) {
+		struct endpoint ep;
+		info_endpoint(&a.info, &ep);
+		addr_out(a.domain, msg->msg_name, &msg->msg_namelen, &ep);
+	} else
 		msg->msg_namelen = 0;
 	if (a.recvttl && a.info.has_addr)
 		put_ttl_cmsg(msg, a.info.ttl);
@@ -852,11 +1003,11 @@ static int sock_name(int fd, struct sockaddr *sa, socklen_t *len, bool peer)
 {
 	int err;
 	struct socket *so = sock_get(fd, &err);
-	uint32_t addr = 0;
-	uint16_t port = 0;
+	struct endpoint ep = { .family = AF_INET };
 
 	if (!so)
 		return err;
+	int domain = so->domain;
 	if (!len)
 		err = -EFAULT;
 	else {
@@ -867,18 +1018,16 @@ static int sock_name(int fd, struct sockaddr *sa, socklen_t *len, bool peer)
 			if (sock_stream(so) ? !stream_has_peer(so) :
 					      !so->sk->connected)
 				err = -ENOTCONN;
-			addr = so->sk->raddr;
-			port = so->sk->rport;
+			sk_endpoint(so->sk, true, &ep);
 		} else {
-			addr = so->sk->laddr;
-			port = so->sk->lport;
+			sk_endpoint(so->sk, false, &ep);
 		}
 		net_glue_unlock();
 	}
 	sock_put(so);
 	if (err)
 		return err;
-	addr_out(sa, len, addr, port);
+	addr_out(domain, sa, len, &ep);
 	return 0;
 }
 
@@ -906,6 +1055,11 @@ static int net_opt(int level, int name)
 		switch (name) {
 		case IP_TTL: return NET_IP_TTL;
 		case IP_RECVTTL: return NET_IP_RECVTTL;
+		}
+	} else if (level == IPPROTO_IPV6) {
+		switch (name) {
+		case IPV6_V6ONLY: return NET_IPV6_V6ONLY;
+		case IPV6_UNICAST_HOPS: return NET_IP_TTL;
 		}
 	}
 	return -1;
@@ -1086,7 +1240,7 @@ static int get_opt(struct socket *so, int level, int name, void *val,
 	else if (name == SO_PROTOCOL)
 		v = so->protocol;
 	else if (name == SO_DOMAIN)
-		v = AF_INET;
+		v = so->domain;
 	else if (name == SO_ACCEPTCONN)
 		v = sock_stream(so) && tcp_sk(so->sk)->state == TCP_LISTEN;
 	else if (name == SO_KEEPALIVE)

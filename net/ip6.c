@@ -17,8 +17,8 @@
  *   InTruncatedPkts  Payload Length past the end of the frame
  *   InAddrErrors     not for us, or to a tentative address (RFC 4862
  *                    5.4: only NS and NA may reach one)
- *   InUnknownProtos  no handler for the upper layer (TCP and UDP over
- *                    IPv6 come later), or a misplaced hop-by-hop header
+ *   InUnknownProtos  no handler for the upper layer (TCP over IPv6
+ *                    comes later), or a misplaced hop-by-hop header
  *   Reasm*           ip6_frag.c
  *
  * Output routes (own addresses and ::1 through lo; multicast out of
@@ -35,6 +35,7 @@
 #include "net/ip6.h"
 #include "net/port.h"
 #include "net/stack.h"
+#include "net/udp.h"
 
 static bool netif_is_lo(const struct net_stack *s, const struct netif *nif)
 {
@@ -191,7 +192,11 @@ static void ip6_deliver(struct net_stack *s, const struct ip6_rx *rx,
 		/* RFC 8200 4.7: nothing follows; not an error. */
 		mib->InDelivers++;
 		return;
-	/* UDP and TCP over IPv6 plug in here (IP6_NH_UDP, IP6_NH_TCP). */
+	case IP6_NH_UDP:
+		mib->InDelivers++;
+		udp6_input(s, rx, l4, l4len);
+		return;
+	/* TCP over IPv6 plugs in here (IP6_NH_TCP). */
 	default:
 		/* RFC 8200 4: an unrecognised Next Header, pointing at the
 		 * field that holds it. */

@@ -190,8 +190,11 @@ struct ip6_rx {
 };
 
 /*
- * What a later UDP/TCP over IPv6, and the kernel's ping, plug in. Both
- * are called with the stack serialised and must not call back into it.
+ * What the transports and the kernel's ping plug in. Both are called
+ * with the stack serialised and must not call back into it (beyond
+ * marking sockets for a wake: net_sock_notify). net_stack_init() sets
+ * error to the stack's own dispatcher (stack.c: UDP, later TCP), arg
+ * to the stack; tests may replace it to watch errors.
  *
  * echo_reply: an ICMPv6 echo reply for us (id, seq and data as sent).
  * error: an ICMPv6 error quoting a packet we sent; proto is the quoted

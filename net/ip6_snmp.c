@@ -3,8 +3,8 @@
  * (net/ipv6/proc.c: "%-32s\t%lu"): the Ip6 counters, the Icmp6 ones,
  * the named per-type ICMPv6 counters (Icmp6InEchos, ...), then
  * Icmp6InType%u / Icmp6OutType%u for every type seen. Kite's own
- * Neighbor Discovery counters follow as KiteNd6* lines. (Udp6 lines
- * come with UDP over IPv6.)
+ * Udp6 counters come next (Linux's udp6_snmp_list), then Kite's own
+ * Neighbor Discovery counters as KiteNd6* lines.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -19,6 +19,11 @@
 static const char ip6_names[] = IP6_MIB_ITEMS(MIB_NAME);
 static const char icmp6_names[] = ICMP6_MIB_ITEMS(MIB_NAME);
 static const char nd6_names[] = ND6_MIB_ITEMS(MIB_NAME);
+/* struct udp_mib's fields, in order (snmp.h). */
+static const char udp6_names[] = "InDatagrams\0NoPorts\0InErrors\0"
+	"OutDatagrams\0RcvbufErrors\0SndbufErrors\0InCsumErrors\0"
+	"IgnoredMulti\0MemErrors\0";
+_Static_assert(sizeof(struct udp_mib) == 8 * 9, "udp6_names");
 
 #define MIB_ONE(n) +1
 _Static_assert(sizeof(struct ip6_mib) == 8 * (0 IP6_MIB_ITEMS(MIB_ONE)),
@@ -101,6 +106,7 @@ size_t ip6_snmp_print(struct net_stack *s, char *buf, size_t size)
 			line(&o, dir ? "Icmp6Out" : "Icmp6In", name, t[type]);
 		}
 	}
+	items(&o, "Udp6", udp6_names, &s->mib.udp6);
 	items(&o, "KiteNd6", nd6_names, &s->ip6.nd_mib);
 	return o.len;
 }

@@ -120,6 +120,30 @@ int port_ephemeral(struct port_table *t, uint32_t offset, unsigned flags,
 	return -EADDRNOTAVAIL;
 }
 
+int port_ephemeral_pair(struct port_table *t, struct port_table *also,
+			uint32_t offset, unsigned flags, uint16_t *port)
+{
+	uint32_t n = (uint32_t)t->hi - t->lo + 1;
+
+	for (uint32_t count = 0; count < n; count++) {
+		uint16_t p = (uint16_t)(t->lo + (offset + t->cursor) % n);
+		t->cursor++;
+		if (lookup(t, p) || lookup(also, p))
+			continue;
+		int err = take(also, p, flags);
+		if (err)
+			return err;
+		err = take(t, p, flags);
+		if (err) {
+			port_put(also, p, flags);
+			return err;
+		}
+		*port = p;
+		return 0;
+	}
+	return -EADDRNOTAVAIL;
+}
+
 int port_get(struct port_table *t, uint16_t port, unsigned flags)
 {
 	struct port_entry *e = lookup(t, port);

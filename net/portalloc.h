@@ -104,6 +104,13 @@ int port_bind(struct port_table *t, uint16_t port, unsigned flags);
 int port_ephemeral(struct port_table *t, uint32_t offset, unsigned flags,
 		   uint16_t *port);
 
+/* The IPv6 half of a dual-stack wildcard ([::] without IPV6_V6ONLY,
+ * which also receives IPv4): as port_ephemeral() on t (the IPv6 table,
+ * whose cursor advances), but only a port free in `also` (the IPv4
+ * table) too, and it is taken in both. */
+int port_ephemeral_pair(struct port_table *t, struct port_table *also,
+			uint32_t offset, unsigned flags, uint16_t *port);
+
 /* One more reference to a port, whatever its holders' flags: an
  * accepted connection on its listener's port, or a socket whose protocol
  * has checked that it conflicts with no holder. A port not held is

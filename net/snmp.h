@@ -75,6 +75,7 @@ struct net_mib {
 	struct icmp_mib icmp;
 	struct tcp_mib tcp;
 	struct udp_mib udp;
+	struct udp_mib udp6;		/* /proc/net/snmp6 Udp6* */
 	struct link_mib link;
 };
 

@@ -60,6 +60,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "net/ip6_addr.h"
 #include "net/pkt.h"
 
 /* Readiness, with poll(2)'s bit values. */
@@ -94,6 +95,7 @@ enum net_sockopt {
 	NET_SO_SNDBUF,		/* bytes; stored doubled, as Linux */
 	NET_IP_TTL,		/* 1-255, -1 for the default (64) */
 	NET_IP_RECVTTL,		/* bool: the kernel reports each read's TTL */
+	NET_IPV6_V6ONLY,	/* bool; -EINVAL once bound, as Linux */
 };
 
 /* sk->flags */
@@ -103,6 +105,13 @@ enum net_sockopt {
 #define NET_SOCK_F_ADDR_LOCK	0x08	/* laddr set by bind, not connect */
 #define NET_SOCK_F_PORT_LOCK	0x10	/* lport set by bind, not autobind */
 #define NET_SOCK_F_PORT_REUSE	0x20	/* lport taken with PORT_REUSE */
+#define NET_SOCK_F_V6ONLY	0x40	/* IPV6_V6ONLY: no IPv4 peers */
+
+/* sk->port_fams: a dual-stack wildcard ([::] without IPV6_V6ONLY)
+ * holds its port in both families' tables, as Linux's default
+ * net.ipv6.bindv6only = 0 makes it take the IPv4 port too. */
+#define NET_PORT_V4		0x1
+#define NET_PORT_V6		0x2
 
 /* shutdown(2) directions, sk->shutdown bits. */
 #define NET_SHUT_RD		0x1
@@ -115,14 +124,23 @@ struct net_stack;
 struct netif;
 struct net_sock;
 
-/* A queued datagram: what a read returns, where it came from. */
+/* A queued datagram: what a read returns, where it came from. One that
+ * came over IPv6 (family NET_AF_INET6) carries a struct net_dgram_src6
+ * at the start of data[], before its len bytes (charged to SO_RCVBUF
+ * too): an IPv4 datagram's record does not grow for IPv6. */
 struct net_dgram {
 	struct net_dgram *next;
 	uint32_t src;			/* host order */
 	uint16_t sport;			/* 0 for ping replies */
 	uint8_t ttl;			/* of the IP header that carried it */
+	uint8_t family;			/* NET_AF_INET or NET_AF_INET6 */
 	uint32_t len;
 	uint8_t data[];
+};
+
+struct net_dgram_src6 {
+	struct ip6_addr src;
+	struct netif *nif;		/* it came in on: a link-local scope */
 };
 
 /* An internal user's receive callback (net_udp_open_internal). */
@@ -130,17 +148,52 @@ typedef void (*net_udp_cb)(struct net_stack *s, struct net_sock *sk,
 			   const uint8_t *data, size_t len, uint32_t src,
 			   uint16_t sport, struct netif *nif);
 
-/* What every socket has: TCP's struct tcp_sock and the datagram sockets'
- * struct dgram_sock begin with it. */
+/* Address families, with Linux's values so that the kernel's AF_* pass
+ * through unchanged. */
+#define NET_AF_INET		2
+#define NET_AF_INET6		10
+
+/*
+ * What every socket has: TCP's struct tcp_sock and the datagram sockets'
+ * struct dgram_sock begin with it.
+ *
+ * Addresses. sk->family is the family the socket speaks on the wire:
+ * NET_AF_INET uses laddr/raddr (host order, 0: any / none), exactly as
+ * before IPv6; NET_AF_INET6 uses laddr6/raddr6 (network order, :: for
+ * any / none), which share their storage. Why a union and not Linux's
+ * single 16-byte field holding v4-mapped ::ffff:a.b.c.d: the IPv4 paths
+ * (hash, lookup, checksum, output) keep comparing and hashing one
+ * host-order uint32_t, with no byte swapping or mapping on every
+ * segment, and no IPv4 line had to change. The v4-mapped form exists
+ * only where the user sees it: an AF_INET6 kernel socket whose
+ * connection speaks IPv4 (a v4 peer of a dual-stack socket) has family
+ * NET_AF_INET here, and kernel/socket.c maps its addresses to
+ * ::ffff:a.b.c.d. The cost is 24 bytes per socket (two 16-byte
+ * addresses instead of two 4-byte ones); family fits in padding.
+ *
+ * A link-local address's scope (sin6_scope_id) is bound_nif, as Linux
+ * keeps it in sk_bound_dev_if.
+ */
 struct net_sock {
 	enum net_sock_type type;
-	uint32_t laddr, raddr;		/* host order; 0: any / none */
 	uint16_t lport, rport;		/* host order; lport of ping: ident */
+	union {
+		uint32_t laddr;		/* NET_AF_INET: host order; 0 any */
+		struct ip6_addr laddr6;	/* NET_AF_INET6: :: any */
+	};
+	union {
+		uint32_t raddr;		/* NET_AF_INET: host order; 0 none */
+		struct ip6_addr raddr6;	/* NET_AF_INET6: :: none */
+	};
 	bool bound, connected;
 	bool event_queued;
+	uint8_t family;			/* NET_AF_INET or NET_AF_INET6 */
 	uint8_t flags;			/* NET_SOCK_F_* */
 	uint8_t shutdown;		/* NET_SHUT_* */
-	uint8_t ttl;			/* IP_TTL; 0: the default */
+	uint8_t ttl;			/* IP_TTL / IPV6_UNICAST_HOPS; 0:
+					 * the default */
+	uint8_t port_fams;		/* NET_PORT_V4/V6: the port tables
+					 * holding lport (datagram sockets) */
 	int so_error;			/* pending error, negative errno */
 	void *user;			/* the kernel's socket, for wakes */
 	struct net_sock *event_next;	/* on the stack's event list */
@@ -175,9 +228,12 @@ static inline const struct dgram_sock *dgram_csk(const struct net_sock *sk)
 /* What net_sock_recv() tells besides the data. */
 struct net_recv_info {
 	bool has_addr;			/* false: end of stream (SHUT_RD) */
-	uint32_t src;			/* host order */
+	uint8_t family;			/* of src: NET_AF_INET or INET6 */
+	uint32_t src;			/* NET_AF_INET: host order */
+	struct ip6_addr src6;		/* NET_AF_INET6 */
+	struct netif *nif;		/* NET_AF_INET6: arrived on */
 	uint16_t sport;
-	uint8_t ttl;
+	uint8_t ttl;			/* or IPv6 hop limit */
 };
 
 /* A new unbound socket of a datagram type (UDP or PING), for the kernel
@@ -197,6 +253,39 @@ int net_sock_bind(struct net_stack *s, struct net_sock *sk, uint32_t addr,
  * without SO_BROADCAST), or a bind error. dst 0 means 127.0.0.1. */
 int net_sock_connect(struct net_stack *s, struct net_sock *sk, uint32_t dst,
 		     uint16_t dport);
+
+/*
+ * IPv6 (RFC 3493 semantics, errno as Linux's udpv6): for a socket whose
+ * family is NET_AF_INET6 (set by its creator before any bind). scope:
+ * the interface of a link-local address (sin6_scope_id), NULL if none;
+ * it becomes the socket's bound_nif, as Linux sets sk_bound_dev_if
+ * (-EINVAL if that is another interface already; -EINVAL for a
+ * link-local peer with neither).
+ *
+ * An IPv4-mapped address (::ffff:a.b.c.d) means IPv4: the socket then
+ * speaks IPv4 (its family becomes NET_AF_INET; the kernel shows its
+ * addresses mapped), and with NET_SOCK_F_V6ONLY it is refused (bind:
+ * -EINVAL; connect, sendto: -ENETUNREACH), as on Linux.
+ *
+ * bind6: :: without V6ONLY takes the port in both families (-EADDRINUSE
+ * if an IPv4 socket holds it); a specific address must be ours
+ * (-EADDRNOTAVAIL). Then as net_sock_bind().
+ */
+int net_sock_bind6(struct net_stack *s, struct net_sock *sk,
+		   const struct ip6_addr *addr, struct netif *scope,
+		   uint16_t port);
+int net_sock_connect6(struct net_stack *s, struct net_sock *sk,
+		      const struct ip6_addr *dst, struct netif *scope,
+		      uint16_t dport);
+/* sendto(2) to dst:dport (net_sock_sendto() with has_dst false sends to
+ * the connected peer of either family). -EMSGSIZE above 65527 bytes. */
+int net_sock_sendto6(struct net_stack *s, struct net_sock *sk,
+		     const void *buf, size_t len, const struct ip6_addr *dst,
+		     struct netif *scope, uint16_t dport);
+
+/* Is a ::ffff:a.b.c.d? *v4 gets a.b.c.d (host order). */
+bool net_addr6_v4mapped(const struct ip6_addr *a, uint32_t *v4);
+void net_addr6_map_v4(struct ip6_addr *out, uint32_t v4);
 
 /* connect(2) with AF_UNSPEC: forget the peer; a local address or port
  * that connect (not bind) chose is released too. Always 0. */

@@ -18,6 +18,23 @@
 
 #define LO_MTU 65535
 
+void net_ip6_error(void *arg, uint8_t type, uint8_t code, uint32_t info,
+		   int err, const struct ip6_addr *src,
+		   const struct ip6_addr *dst, uint8_t proto,
+		   const uint8_t *l4, size_t l4len)
+{
+	struct net_stack *s = arg;
+
+	(void)type;
+	(void)code;
+	(void)info;
+	if (l4len < 4)
+		return;
+	if (proto == IP6_NH_UDP)
+		udp6_icmp_error(s, src, get_be16(l4), dst, get_be16(l4 + 2),
+				err);
+}
+
 void net_stack_init(struct net_stack *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -40,6 +57,9 @@ void net_stack_init(struct net_stack *s)
 	lo->addr_source = NETIF_ADDR_STATIC;
 	route_add(&s->routes, INADDR_LOOPBACK_ & 0xff000000u, 8, 0, lo, 0);
 	ip6_init(s);		/* ::1 on lo */
+	/* ICMPv6 errors about what our transports sent go to them. */
+	s->ip6.hooks.error = net_ip6_error;
+	s->ip6.hooks.arg = s;
 }
 
 void net_stack_free(struct net_stack *s)

@@ -93,6 +93,15 @@ void netif_output(struct net_stack *s, struct netif *nif, struct pkt *p);
 struct netif *net_netif_by_addr(struct net_stack *s, uint32_t addr);
 struct netif *net_netif_by_name(struct net_stack *s, const char *name);
 
+/* ip6.hooks.error as net_stack_init() sets it (arg: the stack): an
+ * ICMPv6 error quoting a datagram or segment we sent (the quote holds
+ * at least its ports, or it tells nothing) goes to the transport that
+ * sent it, as Linux's inet6_protos[]->err_handler. */
+void net_ip6_error(void *arg, uint8_t type, uint8_t code, uint32_t info,
+		   int err, const struct ip6_addr *src,
+		   const struct ip6_addr *dst, uint8_t proto,
+		   const uint8_t *l4, size_t l4len);
+
 /* Mark a socket as having news for its user (called by the protocols). */
 void net_sock_notify(struct net_stack *s, struct net_sock *sk);
 /* Take the list of notified sockets (linked through sk->event_next, each

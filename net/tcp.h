@@ -219,6 +219,12 @@ struct tcp_conn_info {
  * incarnation, and the 4-tuple is not reused too soon (RFC 9293 3.6.1).
  * An orphan in FIN_WAIT_2 is kept the same way (substate FIN_WAIT_2,
  * for tcp_fin_timeout), as Linux does. 64 bytes on a 64-bit machine.
+ *
+ * IPv6 (planned, tcp6): a v6 connection's record is a struct tcp_tw6,
+ * a separate 96-byte allocation that begins with this record (laddr and
+ * raddr unused, TW_V6 set) and adds the two 16-byte addresses; both
+ * kinds hang on the same twhash and expiry queues, and code that needs
+ * the addresses tests TW_V6 first. The IPv4 record stays 64 bytes.
  */
 struct tcp_tw {
 	struct tcp_tw *hnext;		/* twhash chain */

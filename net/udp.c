@@ -27,19 +27,28 @@ void udp_init(struct udp_state *u)
 static int score(const struct net_sock *sk, const struct netif *nif,
 		 uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport)
 {
-	int sc = 1;
+	int sc = 2;	/* an IPv4 socket beats a dual-stack one (Linux) */
 
 	if (sk->lport != dport)
 		return -1;
-	if (sk->laddr) {
-		if (sk->laddr != dst)
+	if (sk->family != NET_AF_INET) {
+		/* An unconnected [::] socket without IPV6_V6ONLY takes
+		 * IPv4 too (net.ipv6.bindv6only = 0), as a wildcard. */
+		if ((sk->flags & NET_SOCK_F_V6ONLY) || sk->connected ||
+		    !ip6_addr_is_unspecified(&sk->laddr6))
 			return -1;
-		sc += 4;
-	}
-	if (sk->connected) {
-		if (sk->raddr != src || sk->rport != sport)
-			return -1;
-		sc += 8;
+		sc = 1;
+	} else {
+		if (sk->laddr) {
+			if (sk->laddr != dst)
+				return -1;
+			sc += 4;
+		}
+		if (sk->connected) {
+			if (sk->raddr != src || sk->rport != sport)
+				return -1;
+			sc += 8;
+		}
 	}
 	if (sk->bound_nif && nif) {
 		if (sk->bound_nif != nif)
@@ -80,16 +89,31 @@ static void deliver(struct net_stack *s, struct net_sock *sk,
 		return;
 	}
 	int err = net_sock_queue(s, sk, NULL, 0, data, len, src, sport, ttl);
-	if (err == 0) {
+	if (err == 0)
 		mib->InDatagrams++;
-		return;
-	}
+	else
+		udp_count_drop(mib, sk, err);
+}
+
+void udp_count_drop(struct udp_mib *mib, struct net_sock *sk, int err)
+{
 	if (err == -ENOBUFS)
 		mib->RcvbufErrors++;
 	else
 		mib->MemErrors++;
 	mib->InErrors++;
-	ds->drops++;
+	dgram_sk(sk)->drops++;
+}
+
+uint16_t udp_length(struct udp_mib *mib, const uint8_t *udp, size_t len)
+{
+	uint16_t ulen = len < UDP_HLEN ? 0 : get_be16(udp + 4);
+
+	if (ulen < UDP_HLEN || ulen > len) {
+		mib->InErrors++;
+		return 0;
+	}
+	return ulen;
 }
 
 void udp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
@@ -98,15 +122,9 @@ void udp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
 	struct udp_mib *mib = &s->mib.udp;
 	uint32_t src = get_be32(ip + 12), dst = get_be32(ip + 16);
 
-	if (len < UDP_HLEN) {
-		mib->InErrors++;
+	uint16_t ulen = udp_length(mib, udp, len);
+	if (!ulen)
 		return;
-	}
-	uint16_t ulen = get_be16(udp + 4);
-	if (ulen < UDP_HLEN || ulen > len) {
-		mib->InErrors++;
-		return;
-	}
 	/* Zero: the sender computed none (RFC 768). */
 	if (get_be16(udp + 6) != 0 &&
 	    inet_fold(inet_sum(udp, ulen,
@@ -172,17 +190,26 @@ static struct pkt *udp_build(uint32_t src, uint16_t sport, uint32_t dst,
 		return NULL;
 	if (len)
 		memcpy(pkt_put(p, len), data, len);
-	uint16_t ulen = (uint16_t)(UDP_HLEN + len);
+	udp_push_header(p, sport, dport,
+			inet_pseudo_sum(src, dst, IPPROTO_UDP_,
+					(uint16_t)(UDP_HLEN + len)));
+	return p;
+}
+
+void udp_push_header(struct pkt *p, uint16_t sport, uint16_t dport,
+		     uint32_t pseudo)
+{
+	uint16_t ulen = (uint16_t)(UDP_HLEN + p->len);
 	uint8_t *h = pkt_push(p, UDP_HLEN);
+
 	put_be16(h, sport);
 	put_be16(h + 2, dport);
 	put_be16(h + 4, ulen);
 	put_be16(h + 6, 0);
-	uint16_t sum = inet_fold(inet_sum(h, ulen,
-		inet_pseudo_sum(src, dst, IPPROTO_UDP_, ulen)));
-	/* A computed zero is sent as all ones (RFC 768). */
+	uint16_t sum = inet_fold(inet_sum(h, ulen, pseudo));
+	/* A computed zero is sent as all ones (RFC 768): zero would mean
+	 * "none". */
 	put_be16(h + 6, sum ? sum : 0xffff);
-	return p;
 }
 
 int udp_output(struct net_stack *s, uint32_t src, uint16_t sport,

@@ -88,7 +88,54 @@ int net_udp_send_internal(struct net_stack *s, struct net_sock *sk,
 /* Close an internal socket (net_sock_close does the same). */
 void net_udp_close_internal(struct net_stack *s, struct net_sock *sk);
 
-/* --- shared by udp.c, sock.c and ping.c ------------------------------------ */
+/* --- UDP over IPv6 (udp6.c) ----------------------------------------------- */
+
+#define UDP6_MAX_PAYLOAD	65527	/* 65535 - UDP header: no jumbograms */
+
+struct ip6_rx;
+struct ip6_addr;
+
+/*
+ * A UDP datagram over IPv6 for us (rx: the packet; udp/len: from the UDP
+ * header to the end). As udp_input(), with IPv6's differences: the
+ * checksum is mandatory (RFC 8200 8.1), so a zero one is dropped as a
+ * checksum error (Linux: InCsumErrors + InErrors); a datagram for no
+ * socket gets an ICMPv6 port unreachable (RFC 4443 3.1) unless it was
+ * sent to a group. Counters: s->mib.udp6 (/proc/net/snmp6 Udp6*).
+ */
+void udp6_input(struct net_stack *s, const struct ip6_rx *rx,
+		const uint8_t *udp, size_t len);
+
+/* Build and send a UDP datagram over IPv6 (checksum over the IPv6
+ * pseudo-header) through ip6_output(); oif for a link-local or group
+ * destination. 0 or ip6_output()'s error. */
+int udp6_output(struct net_stack *s, const struct ip6_addr *src,
+		uint16_t sport, const struct ip6_addr *dst, uint16_t dport,
+		uint8_t hlim, struct netif *oif, const void *data, size_t len);
+
+/* An ICMPv6 error quoting a UDP datagram we sent from src:sport to
+ * dst:dport: err goes to the socket, if connected (as udp_icmp_error). */
+void udp6_icmp_error(struct net_stack *s, const struct ip6_addr *src,
+		     uint16_t sport, const struct ip6_addr *dst,
+		     uint16_t dport, int err);
+
+/* --- shared by udp.c, udp6.c, sock.c and ping.c ---------------------------- */
+
+struct udp_mib;
+struct pkt;
+
+/* The length a UDP header at udp (len bytes from there on) claims, or 0
+ * when it is malformed (counted as InErrors in mib). */
+uint16_t udp_length(struct udp_mib *mib, const uint8_t *udp, size_t len);
+
+/* Count a datagram that could not be queued on sk (err from
+ * net_sock_queue*): RcvbufErrors or MemErrors, and InErrors. */
+void udp_count_drop(struct udp_mib *mib, struct net_sock *sk, int err);
+
+/* Put the header in front of p's payload, the checksum over it and the
+ * given pseudo-header sum (of either IP version). */
+void udp_push_header(struct pkt *p, uint16_t sport, uint16_t dport,
+		     uint32_t pseudo);
 
 /* True for 255.255.255.255 and for a configured interface's subnet
  * broadcast. */
@@ -105,6 +152,14 @@ static inline bool net_addr_is_multicast(uint32_t addr)
 int net_sock_queue(struct net_stack *s, struct net_sock *sk,
 		   const uint8_t *hdr, size_t hlen, const uint8_t *data,
 		   size_t len, uint32_t src, uint16_t sport, uint8_t ttl);
+
+/* net_sock_queue() for a datagram that came over IPv6: its source, the
+ * interface it came in on (the scope of a link-local source) and its hop
+ * limit are kept with it. */
+int net_sock_queue6(struct net_stack *s, struct net_sock *sk,
+		    const uint8_t *data, size_t len,
+		    const struct ip6_addr *src, uint16_t sport, uint8_t hlim,
+		    struct netif *nif);
 
 /* Build and send a UDP datagram (header, checksum) through ip_output. */
 int udp_output(struct net_stack *s, uint32_t src, uint16_t sport,

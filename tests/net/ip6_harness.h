@@ -82,12 +82,12 @@ static inline int icmp6_type(const struct wire_rec *w)
 	return w->f[ETH_HLEN + IP6_HLEN];
 }
 
-static const uint8_t *ip6_of(const struct wire_rec *w)
+static inline const uint8_t *ip6_of(const struct wire_rec *w)
 {
 	return w->f + ETH_HLEN;
 }
 
-static const uint8_t *icmp6_of(const struct wire_rec *w)
+static inline const uint8_t *icmp6_of(const struct wire_rec *w)
 {
 	return w->f + ETH_HLEN + IP6_HLEN;
 }
@@ -105,7 +105,7 @@ static inline int count_type(int since, int from, int type)
 }
 
 /* The last such frame, or NULL. */
-static const struct wire_rec *last_of_type(int from, int type)
+static inline const struct wire_rec *last_of_type(int from, int type)
 {
 	for (int i = nwire - 1; i >= 0; i--)
 		if ((from < 0 || wire_log[i].from == from) &&
@@ -231,7 +231,7 @@ static inline void teardown(void)
 	CHECK_EQ(port_host_allocs, allocs_at_start);
 }
 
-static struct ip6_ifaddr *ifa_of(int node, const char *text)
+static inline struct ip6_ifaddr *ifa_of(int node, const char *text)
 {
 	struct ip6_addr a = A6(text);
 

@@ -18,6 +18,7 @@
 #include "net/ip.h"
 #include "net/port.h"
 #include "net/stack.h"
+#include "net/udp.h"
 #include "tests/unit/test.h"
 
 /* --- fakes of what arp.c and eth.c call ---------------------------- */
@@ -75,6 +76,12 @@ void ip_input(struct net_stack *s, struct netif *nif, const uint8_t *pkt,
 	      size_t len)
 {
 	nip_input++;
+}
+
+/* IPv6 hands UDP datagrams up; nothing here sends any. */
+void udp6_input(struct net_stack *s, const struct ip6_rx *rx,
+		const uint8_t *udp, size_t len)
+{
 }
 
 void icmp_send_error(struct net_stack *s, const uint8_t *ip, size_t len,

@@ -17,6 +17,7 @@
 #include "net/ip.h"
 #include "net/port.h"
 #include "net/stack.h"
+#include "net/udp.h"
 #include "tests/unit/test.h"
 
 /* --- fakes of what eth.c and arp.c call ---------------------------- */
@@ -77,6 +78,12 @@ void ip_input(struct net_stack *s, struct netif *nif, const uint8_t *pkt,
 	ip_nif = nif;
 	ip_pkt = pkt;
 	ip_len = len;
+}
+
+/* IPv6 hands UDP datagrams up; nothing here sends any. */
+void udp6_input(struct net_stack *s, const struct ip6_rx *rx,
+		const uint8_t *udp, size_t len)
+{
 }
 
 void icmp_send_error(struct net_stack *s, const uint8_t *ip, size_t len,

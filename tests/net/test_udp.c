@@ -116,6 +116,32 @@ void icmp_send_error(struct net_stack *s, const uint8_t *ip, size_t len,
 	icmp_err.calls++;
 }
 
+/* IPv6 has whole-stack tests of its own (test_udp6.c); here it has no
+ * address and no route. */
+bool ip6_is_local(struct net_stack *s, const struct ip6_addr *a)
+{
+	return false;
+}
+
+int ip6_route_source(struct net_stack *s, const struct ip6_addr *dst,
+		     struct netif *oif, struct ip6_addr *src)
+{
+	return -ENETUNREACH;
+}
+
+int ip6_output(struct net_stack *s, struct pkt *p, const struct ip6_addr *src,
+	       const struct ip6_addr *dst, uint8_t nh, uint8_t hlim,
+	       struct netif *oif)
+{
+	pkt_free(p);
+	return -ENETUNREACH;
+}
+
+void icmp6_send_error(struct net_stack *s, const struct ip6_rx *rx,
+		      uint8_t type, uint8_t code, uint32_t info)
+{
+}
+
 /* As net/stack.c: a list through event_next, each socket once. */
 void net_sock_notify(struct net_stack *s, struct net_sock *sk)
 {

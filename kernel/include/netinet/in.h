@@ -64,6 +64,20 @@ struct sockaddr_in6 {
 #define IP_TTL		2		/* int 1-255; -1: the default */
 #define IP_RECVTTL	12		/* int: IP_TTL control messages */
 
+/* IPPROTO_IPV6 socket options (Linux's values). */
+#define IPV6_UNICAST_HOPS	16
+#define IPV6_V6ONLY		26	/* int: AF_INET6 socket without IPv4 */
+
+#define IN6_IS_ADDR_V4MAPPED(a)                                             \
+	((a)->s6_addr[0] == 0 && (a)->s6_addr[1] == 0 &&                    \
+	 (a)->s6_addr[2] == 0 && (a)->s6_addr[3] == 0 &&                    \
+	 (a)->s6_addr[4] == 0 && (a)->s6_addr[5] == 0 &&                    \
+	 (a)->s6_addr[6] == 0 && (a)->s6_addr[7] == 0 &&                    \
+	 (a)->s6_addr[8] == 0 && (a)->s6_addr[9] == 0 &&                    \
+	 (a)->s6_addr[10] == 0xff && (a)->s6_addr[11] == 0xff)
+
+extern const struct in6_addr in6addr_any, in6addr_loopback;
+
 static inline uint16_t htons(uint16_t v)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
