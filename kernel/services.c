@@ -4,10 +4,10 @@
  *
  * UDP echo (RFC 862) on port 7, over IPv4 and IPv6 (0.0.0.0:7 and an
  * IPV6_V6ONLY [::]:7, served by one thread): every datagram goes back
- * to its sender unchanged. Datagrams from port 0 or from another small service's
- * port (echo 7, daytime 13, chargen 19, time 37) are not answered, as
- * BSD inetd does, so that two such services cannot be set bouncing
- * datagrams at each other forever.
+ * to its sender unchanged. Datagrams from port 0 or from another small
+ * service's port (echo 7, daytime 13, chargen 19, time 37) are not
+ * answered, as BSD inetd does, so that two such services cannot be set
+ * bouncing datagrams at each other forever.
  *
  * TCP echo (RFC 862) on port 7: a listener thread accepts, and each
  * connection gets a thread of its own that echoes until the peer's end
