@@ -158,6 +158,7 @@ UNIT_test_tcp_foreach := $(UNIT_test_stack)
 UNIT_test_ip6 := $(UNIT_test_stack)
 UNIT_test_nd6 := $(UNIT_test_stack)
 UNIT_test_udp6 := $(UNIT_test_stack)
+UNIT_test_tcp6 := $(UNIT_test_stack)
 # TCP's close lifecycle over the simulated link (tests/sim/).
 UNIT_test_tcp_close := $(UNIT_test_tcp)
 UNIT_test_tcp_orphan := $(UNIT_test_tcp)

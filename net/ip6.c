@@ -35,6 +35,7 @@
 #include "net/ip6.h"
 #include "net/port.h"
 #include "net/stack.h"
+#include "net/tcp.h"
 #include "net/udp.h"
 
 static bool netif_is_lo(const struct net_stack *s, const struct netif *nif)
@@ -196,7 +197,10 @@ static void ip6_deliver(struct net_stack *s, const struct ip6_rx *rx,
 		mib->InDelivers++;
 		udp6_input(s, rx, l4, l4len);
 		return;
-	/* TCP over IPv6 plugs in here (IP6_NH_TCP). */
+	case IP6_NH_TCP:
+		mib->InDelivers++;
+		tcp6_input(s, rx->nif, &rx->src, &rx->dst, l4, l4len);
+		return;
 	default:
 		/* RFC 8200 4: an unrecognised Next Header, pointing at the
 		 * field that holds it. */

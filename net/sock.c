@@ -674,7 +674,7 @@ void net_addr6_map_v4(struct ip6_addr *out, uint32_t v4)
 
 /* Does a need an interface to mean anything (RFC 4007: link-local
  * unicast, and groups of interface or link scope)? */
-static bool needs_scope(const struct ip6_addr *a)
+bool net_addr6_needs_scope(const struct ip6_addr *a)
 {
 	return ip6_addr_is_linklocal(a) ||
 	       (ip6_addr_is_multicast(a) &&
@@ -684,22 +684,22 @@ static bool needs_scope(const struct ip6_addr *a)
 /* The interface a datagram to dst leaves by: scope (sin6_scope_id),
  * else the bound one. -EINVAL: they differ, or dst needs one and has
  * none (Linux's udpv6 and ip6_datagram_connect). */
-static int oif_for(const struct net_sock *sk, const struct ip6_addr *dst,
-		   struct netif *scope, struct netif **oif)
+int net_sock_oif6(const struct net_sock *sk, const struct ip6_addr *dst,
+		  struct netif *scope, struct netif **oif)
 {
 	if (scope && sk->bound_nif && scope != sk->bound_nif)
 		return -EINVAL;
 	*oif = scope ? scope : sk->bound_nif;
-	if (!*oif && needs_scope(dst))
+	if (!*oif && net_addr6_needs_scope(dst))
 		return -EINVAL;
 	return 0;
 }
 
 /* The source of a datagram from sk to dst (out of oif): the bound
  * unicast address, else RFC 6724's choice. 0 or a negative errno. */
-static int source6_for(struct net_stack *s, const struct net_sock *sk,
-		       const struct ip6_addr *dst, struct netif *oif,
-		       struct ip6_addr *src)
+int net_sock_source6(struct net_stack *s, const struct net_sock *sk,
+		     const struct ip6_addr *dst, struct netif *oif,
+		     struct ip6_addr *src)
 {
 	if (!ip6_addr_is_unspecified(&sk->laddr6) &&
 	    !ip6_addr_is_multicast(&sk->laddr6)) {
@@ -727,7 +727,7 @@ int net_sock_bind6(struct net_stack *s, struct net_sock *sk,
 			sk->family = NET_AF_INET6;
 		return err;
 	}
-	if (needs_scope(addr)) {
+	if (net_addr6_needs_scope(addr)) {
 		if (scope && sk->bound_nif && scope != sk->bound_nif)
 			return -EINVAL;
 		if (!scope && !sk->bound_nif)
@@ -737,7 +737,7 @@ int net_sock_bind6(struct net_stack *s, struct net_sock *sk,
 	    !ip6_is_local(s, addr))
 		return -EADDRNOTAVAIL;
 	struct netif *old_nif = sk->bound_nif;
-	if (scope && needs_scope(addr))
+	if (scope && net_addr6_needs_scope(addr))
 		sk->bound_nif = scope;
 	struct bind_key key = key_of(sk, 0, addr);
 	int err = take_port(s, sk, &key, port);
@@ -770,7 +770,7 @@ static int back_to_v6(struct net_sock *sk)
 
 /* May sk reach a v4-mapped peer? Not with IPV6_V6ONLY, nor once bound
  * to an IPv6 address (Linux: ENETUNREACH). */
-static int v4mapped_ok(const struct net_sock *sk)
+int net_sock_v4mapped_ok(const struct net_sock *sk)
 {
 	if (sk->flags & NET_SOCK_F_V6ONLY)
 		return -ENETUNREACH;
@@ -789,7 +789,7 @@ int net_sock_connect6(struct net_stack *s, struct net_sock *sk,
 	int err;
 
 	if (net_addr6_v4mapped(dst, &v4)) {
-		err = v4mapped_ok(sk);
+		err = net_sock_v4mapped_ok(sk);
 		if (err)
 			return err;
 		return net_sock_connect(s, sk, v4, dport);
@@ -799,10 +799,10 @@ int net_sock_connect6(struct net_stack *s, struct net_sock *sk,
 		return err;
 	if (ip6_addr_is_unspecified(&d))
 		d = ip6_addr_loopback;	/* Linux: :: means ::1 */
-	err = oif_for(sk, &d, scope, &oif);
+	err = net_sock_oif6(sk, &d, scope, &oif);
 	if (err)
 		return err;
-	err = source6_for(s, sk, &d, oif, &src);
+	err = net_sock_source6(s, sk, &d, oif, &src);
 	if (err)
 		return err;
 	err = autobind(s, sk);
@@ -830,7 +830,7 @@ int net_sock_sendto6(struct net_stack *s, struct net_sock *sk,
 	if (sk->type != NET_SOCK_UDP)
 		return -EAFNOSUPPORT;
 	if (net_addr6_v4mapped(dst, &v4)) {
-		err = v4mapped_ok(sk);
+		err = net_sock_v4mapped_ok(sk);
 		if (err)
 			return err;
 		return net_sock_sendto(s, sk, buf, len, true, v4, dport);
@@ -843,7 +843,7 @@ int net_sock_sendto6(struct net_stack *s, struct net_sock *sk,
 		return -EMSGSIZE;
 	if (ip6_addr_is_unspecified(&d))
 		d = ip6_addr_loopback;
-	err = oif_for(sk, &d, scope, &oif);
+	err = net_sock_oif6(sk, &d, scope, &oif);
 	if (err)
 		return err;
 	err = autobind(s, sk);
@@ -853,7 +853,7 @@ int net_sock_sendto6(struct net_stack *s, struct net_sock *sk,
 		return -EPIPE;
 	if (sk->so_error)
 		return net_sock_take_error(sk);
-	err = source6_for(s, sk, &d, oif, &src);
+	err = net_sock_source6(s, sk, &d, oif, &src);
 	if (err)
 		return err;
 	err = udp6_output(s, &src, sk->lport, &d, dport, sk->ttl, oif, buf,

@@ -193,7 +193,7 @@ struct net_sock {
 	uint8_t ttl;			/* IP_TTL / IPV6_UNICAST_HOPS; 0:
 					 * the default */
 	uint8_t port_fams;		/* NET_PORT_V4/V6: the port tables
-					 * holding lport (datagram sockets) */
+					 * holding lport */
 	int so_error;			/* pending error, negative errno */
 	void *user;			/* the kernel's socket, for wakes */
 	struct net_sock *event_next;	/* on the stack's event list */
@@ -282,6 +282,24 @@ int net_sock_connect6(struct net_stack *s, struct net_sock *sk,
 int net_sock_sendto6(struct net_stack *s, struct net_sock *sk,
 		     const void *buf, size_t len, const struct ip6_addr *dst,
 		     struct netif *scope, uint16_t dport);
+
+/* For both transports' IPv6 calls (sock.c, tcp_usrreq.c), errno as
+ * Linux's:
+ * - does a need an interface to mean anything (RFC 4007: link-local
+ *   unicast, and groups of interface or link scope)?
+ * - the interface to reach dst by: scope (sin6_scope_id), else sk's
+ *   bound one; -EINVAL if they differ, or dst needs one and has none;
+ * - the source for dst out of oif: sk's bound unicast address, else
+ *   RFC 6724's choice; -ENETUNREACH, -EADDRNOTAVAIL;
+ * - may sk reach a v4-mapped peer? Not with IPV6_V6ONLY, nor once
+ *   bound to an IPv6 address: -ENETUNREACH. */
+bool net_addr6_needs_scope(const struct ip6_addr *a);
+int net_sock_oif6(const struct net_sock *sk, const struct ip6_addr *dst,
+		  struct netif *scope, struct netif **oif);
+int net_sock_source6(struct net_stack *s, const struct net_sock *sk,
+		     const struct ip6_addr *dst, struct netif *oif,
+		     struct ip6_addr *src);
+int net_sock_v4mapped_ok(const struct net_sock *sk);
 
 /* Is a ::ffff:a.b.c.d? *v4 gets a.b.c.d (host order). */
 bool net_addr6_v4mapped(const struct ip6_addr *a, uint32_t *v4);

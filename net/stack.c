@@ -33,6 +33,10 @@ void net_ip6_error(void *arg, uint8_t type, uint8_t code, uint32_t info,
 	if (proto == IP6_NH_UDP)
 		udp6_icmp_error(s, src, get_be16(l4), dst, get_be16(l4 + 2),
 				err);
+	/* TCP needs the quoted sequence number too (bytes 4-7). */
+	if (proto == IP6_NH_TCP && l4len >= 8)
+		tcp6_icmp_error(s, src, get_be16(l4), dst, get_be16(l4 + 2),
+				get_be32(l4 + 4), err);
 }
 
 void net_stack_init(struct net_stack *s)

@@ -107,7 +107,7 @@ enum tcp_fsm_state {
 #define TF_SACK		0x0200	/* SACK-permitted negotiated */
 #define TF_PERSIST	0x0400	/* the rexmt deadline is a window probe */
 #define TF_RTT_TIMING	0x0800	/* timing rtt_seq (no timestamps) */
-#define TF_PORT		0x1000	/* holds a reference on lport */
+#define TF_PORT		0x1000	/* holds lport (sk.port_fams' tables) */
 #define TF_ACCEPTQ	0x2000	/* on its listener's accept queue */
 #define TF_PORT_REUSE	0x4000	/* lport reference taken with PORT_REUSE */
 #define TF_KEEPALIVE	0x8000	/* SO_KEEPALIVE */
@@ -202,11 +202,22 @@ struct tcp_sysctl {
  * unacceptable ACK with an ACK would otherwise loop for ever. */
 bool tcp_oow_ok(struct net_stack *s, uint32_t *last);
 
-/* One row of tcp_foreach(): what ss and /proc/net/tcp show. */
+/* One row of tcp_foreach(): what ss and /proc/net/tcp{,6} show. The
+ * addresses are those of family (see struct net_sock); nif, for IPv6,
+ * the interface a link-local pair is scoped to (NULL: none). */
 struct tcp_conn_info {
 	uint8_t state;			/* enum tcp_fsm_state */
 	bool orphan;
-	uint32_t laddr, raddr;		/* host order */
+	uint8_t family;			/* NET_AF_INET or NET_AF_INET6 */
+	union {
+		uint32_t laddr;		/* NET_AF_INET: host order */
+		struct ip6_addr laddr6;
+	};
+	union {
+		uint32_t raddr;
+		struct ip6_addr raddr6;
+	};
+	const struct netif *nif;
 	uint16_t lport, rport;
 	uint32_t recvq, sendq;		/* ss Recv-Q / Send-Q */
 	uint64_t timer_ms;		/* next deadline from now; 0: none */
@@ -220,11 +231,12 @@ struct tcp_conn_info {
  * An orphan in FIN_WAIT_2 is kept the same way (substate FIN_WAIT_2,
  * for tcp_fin_timeout), as Linux does. 64 bytes on a 64-bit machine.
  *
- * IPv6 (planned, tcp6): a v6 connection's record is a struct tcp_tw6,
- * a separate 96-byte allocation that begins with this record (laddr and
- * raddr unused, TW_V6 set) and adds the two 16-byte addresses; both
- * kinds hang on the same twhash and expiry queues, and code that needs
- * the addresses tests TW_V6 first. The IPv4 record stays 64 bytes.
+ * IPv6: a v6 connection's record is a struct tcp_tw6, a larger
+ * allocation that begins with this record (laddr and raddr unused,
+ * TW_V6 set) and adds the two 16-byte addresses and the interface of a
+ * link-local pair; both kinds hang on the same twhash and expiry
+ * queues, and code that needs the addresses asks tcp_tw_addrs(). The
+ * IPv4 record stays 64 bytes.
  */
 struct tcp_tw {
 	struct tcp_tw *hnext;		/* twhash chain */
@@ -242,8 +254,17 @@ struct tcp_tw {
 };
 
 #define TW_TS		0x01		/* timestamps in use */
-#define TW_PORT		0x02		/* holds a (relaxed) lport reference */
+#define TW_PORT		0x02		/* holds a (relaxed) lport reference,
+					 * in the IPv4 table */
 #define TW_FIN_WAIT_2	0x04		/* substate FIN_WAIT_2, else TIME_WAIT */
+#define TW_V6		0x08		/* a struct tcp_tw6 */
+#define TW_PORT6	0x10		/* TW_PORT, in the IPv6 table */
+
+struct tcp_tw6 {
+	struct tcp_tw tw;
+	struct ip6_addr laddr6, raddr6;
+	struct netif *nif;		/* scope of a link-local pair */
+};
 
 /* Expiry queues of TIME_WAIT records: one per substate, each kept in
  * deadline order (TIME_WAIT's is always appended at its tail). */
@@ -299,6 +320,16 @@ uint64_t tcp_poll(struct net_stack *s);
  * (RFC 1122 4.2.3.9): retransmission decides. */
 void tcp_icmp_error(struct net_stack *s, uint32_t src, uint16_t sport,
 		    uint32_t dst, uint16_t dport, uint32_t seq, int err);
+/* The same for an ICMPv6 error (Linux's tcp_v6_err()); Packet Too Big
+ * is the path MTU cache's, as -EMSGSIZE is for IPv4. */
+void tcp6_icmp_error(struct net_stack *s, const struct ip6_addr *src,
+		     uint16_t sport, const struct ip6_addr *dst,
+		     uint16_t dport, uint32_t seq, int err);
+/* A TCP segment over IPv6 (ip6.c): src/dst from its IPv6 header, nif
+ * the interface it came in on; as tcp_input(). */
+void tcp6_input(struct net_stack *s, struct netif *nif,
+		const struct ip6_addr *src, const struct ip6_addr *dst,
+		const uint8_t *tcp, size_t len);
 
 /* --- called by the socket layer -------------------------------------- */
 
@@ -308,6 +339,29 @@ struct tcp_sock *tcp_sock_create(struct net_stack *s, void *user);
  * -EADDRNOTAVAIL, -EADDRINUSE. */
 int tcp_bind(struct net_stack *s, struct tcp_sock *tp, uint32_t addr,
 	     uint16_t port);
+/*
+ * IPv6, for a socket whose sk.family its creator set to NET_AF_INET6
+ * before any other call (RFC 3493 semantics, errno as Linux's tcpv6):
+ * scope is the interface of a link-local address (sin6_scope_id), NULL
+ * if none; it becomes sk.bound_nif. An IPv4-mapped address means IPv4:
+ * the socket then speaks IPv4 (sk.family becomes NET_AF_INET, the
+ * kernel shows its addresses mapped) and goes on as tcp_bind() /
+ * tcp_connect(); with NET_SOCK_F_V6ONLY that is refused (bind -EINVAL,
+ * connect -ENETUNREACH).
+ *
+ * tcp_bind6: :: without V6ONLY takes the port in both families' tables
+ * (it then accepts IPv4 connections too, whose children have family
+ * NET_AF_INET); a specific address must be ours (-EADDRNOTAVAIL); a
+ * link-local one needs a scope (-EINVAL). Ports clash as tcp_bind()'s,
+ * within each family's table: 0.0.0.0:80 and a V6ONLY [::]:80 coexist.
+ * tcp_connect6: :: means ::1; a link-local peer needs a scope
+ * (-EINVAL). Then as tcp_connect().
+ */
+int tcp_bind6(struct net_stack *s, struct tcp_sock *tp,
+	      const struct ip6_addr *addr, struct netif *scope, uint16_t port);
+int tcp_connect6(struct net_stack *s, struct tcp_sock *tp,
+		 const struct ip6_addr *dst, struct netif *scope,
+		 uint16_t dport);
 /* listen(2). Binds an ephemeral port if unbound. 0 or -EINVAL. */
 int tcp_listen(struct net_stack *s, struct tcp_sock *tp, int backlog);
 /* accept(2): the oldest established child, now owned by the caller
@@ -355,9 +409,12 @@ void tcp_foreach(struct net_stack *s,
 
 /* --- between the tcp*.c files ---------------------------------------- */
 
-/* A parsed incoming segment (tcp_input.c). */
+/* A parsed incoming segment (tcp_input.c): a.l* its destination (us),
+ * a.r* its source; nif, the interface it came in on. */
 struct tcp_seg {
-	uint32_t src, dst, seq, ack, wnd;
+	struct tcp_addrs a;
+	struct netif *nif;
+	uint32_t seq, ack, wnd;
 	uint16_t sport, dport;
 	uint8_t flags;
 	uint32_t len;			/* data bytes */
@@ -365,17 +422,42 @@ struct tcp_seg {
 	struct tcp_opts opt;
 };
 
-unsigned tcp_ehash(uint32_t laddr, uint16_t lport, uint32_t raddr,
+unsigned tcp_ehash(const struct tcp_addrs *a, uint16_t lport,
 		   uint16_t rport);
+/* A connection's addresses, and the interface its segments leave by
+ * (an IPv6 link-local pair's scope; NULL: the route's). */
+void tcp_sk_addrs(const struct net_sock *sk, struct tcp_addrs *a);
+static inline struct tcp_addrs tcp_addrs4(uint32_t laddr, uint32_t raddr)
+{
+	return (struct tcp_addrs){ .laddr = laddr, .raddr = raddr };
+}
+/* Do two pairs name the same ends? */
+bool tcp_addrs_eq(const struct tcp_addrs *a, const struct tcp_addrs *b);
+/* The MSS to offer for a connection from local address a (that of its
+ * interface's MTU), or TCP_MSS_DEFAULT when none is known. */
+uint16_t tcp_local_mss(struct net_stack *s, const struct tcp_addrs *a,
+		       struct netif *nif);
+
+/* TCP's port table of one family (NET_PORT_V4 or NET_PORT_V6), and a
+ * reference on port in every table of fams (all or none: 0 or
+ * -ENOMEM), dropped again. A TCB's references: TF_PORT, in the tables
+ * of sk.port_fams. */
+struct port_table *tcp_ports(struct net_stack *s, unsigned fam);
+int tcp_port_get(struct net_stack *s, unsigned fams, uint16_t port,
+		 unsigned flags);
+void tcp_port_put(struct net_stack *s, unsigned fams, uint16_t port,
+		  unsigned flags);
 
 struct tcp_sock *tcp_alloc(struct net_stack *s);
 int tcp_alloc_buffers(struct net_stack *s, struct tcp_sock *tp);
 void tcp_hash(struct net_stack *s, struct tcp_sock *tp);
 void tcp_unhash(struct net_stack *s, struct tcp_sock *tp);
-struct tcp_sock *tcp_lookup(struct net_stack *s, uint32_t laddr,
-			    uint16_t lport, uint32_t raddr, uint16_t rport);
-struct tcp_sock *tcp_lookup_listener(struct net_stack *s, uint32_t laddr,
-				     uint16_t lport);
+struct tcp_sock *tcp_lookup(struct net_stack *s, const struct tcp_addrs *a,
+			    uint16_t lport, uint16_t rport);
+/* The listener for a segment g: the most specific address, then the
+ * same family (an IPv4 segment prefers 0.0.0.0 to a dual-stack [::]). */
+struct tcp_sock *tcp_lookup_listener(struct net_stack *s,
+				     const struct tcp_seg *g);
 void tcp_set_state(struct net_stack *s, struct tcp_sock *tp, int state);
 /* To CLOSED: unhash, stop timers, release the port; free if orphaned. */
 void tcp_done(struct net_stack *s, struct tcp_sock *tp);
@@ -400,10 +482,9 @@ void tcp_send_cookie_synack(struct net_stack *s, const struct tcp_seg *g,
 /* The window a SYN cookie's SYN-ACK offers for listener l (unscaled). */
 uint16_t tcp_cookie_window(const struct tcp_sock *l);
 void tcp_send_rst_for(struct net_stack *s, struct tcp_sock *tp);
-/* RST answering a segment (RFC 9293 3.10.7.1). */
-void tcp_respond_rst(struct net_stack *s, uint32_t src, uint32_t dst,
-		     uint16_t sport, uint16_t dport, uint32_t seq,
-		     uint32_t ack, uint8_t flags);
+/* RST answering segment g (RFC 9293 3.10.7.1). */
+void tcp_respond_rst(struct net_stack *s, const struct tcp_seg *g,
+		     uint32_t seq, uint32_t ack, uint8_t flags);
 
 /* TIME_WAIT (tcp_timewait.c). tcp_time_wait() moves tp's connection
  * into a record of substate TCP_TIME_WAIT or TCP_FIN_WAIT_2 expiring
@@ -411,8 +492,11 @@ void tcp_respond_rst(struct net_stack *s, uint32_t src, uint32_t dst,
  * Over tcp_max_tw_buckets no record is kept (counted, logged). */
 void tcp_time_wait(struct net_stack *s, struct tcp_sock *tp, int substate,
 		   uint32_t timeo_ms);
-struct tcp_tw *tcp_tw_lookup(struct net_stack *s, uint32_t laddr,
-			     uint16_t lport, uint32_t raddr, uint16_t rport);
+struct tcp_tw *tcp_tw_lookup(struct net_stack *s, const struct tcp_addrs *a,
+			     uint16_t lport, uint16_t rport);
+/* tw's addresses, and the interface of a v6 link-local pair. */
+void tcp_tw_addrs(const struct tcp_tw *tw, struct tcp_addrs *a);
+struct netif *tcp_tw_nif(const struct tcp_tw *tw);
 /* A segment for tw. Returns true if it is a SYN that may open a new
  * incarnation, with *isn the ISN to use: the caller then kills tw if a
  * listener takes the SYN, or ACKs it from tw if none does. */

@@ -8,6 +8,7 @@
 
 #include "net/byteorder.h"
 #include "net/ip.h"
+#include "net/ip6.h"
 #include "net/netif.h"
 #include "net/port.h"
 #include "net/portalloc.h"
@@ -56,27 +57,25 @@ static void rst_reply(struct net_stack *s, const struct tcp_seg *g)
 	if (g->flags & TCP_RST)
 		return;
 	if (g->flags & TCP_ACK)
-		tcp_respond_rst(s, g->dst, g->src, g->dport, g->sport, g->ack,
-				0, TCP_RST);
+		tcp_respond_rst(s, g, g->ack, 0, TCP_RST);
 	else
-		tcp_respond_rst(s, g->dst, g->src, g->dport, g->sport, 0,
-				g->seq + seg_len(g), TCP_RST | TCP_ACK);
+		tcp_respond_rst(s, g, 0, g->seq + seg_len(g),
+				TCP_RST | TCP_ACK);
 }
 
-static uint32_t local_mss(struct net_stack *s, uint32_t laddr)
+/* The MSS a peer that sent no MSS option takes (RFC 9293 3.7.1): 536
+ * for IPv4, 1220 for IPv6 (its 1280-byte minimum MTU less 60). */
+static uint16_t default_mss(const struct tcp_seg *g)
 {
-	struct netif *nif = net_netif_by_addr(s, laddr);
-	uint32_t mss = nif ? (uint32_t)nif->mtu - 40 : TCP_MSS_DEFAULT;
-
-	return mss > 65495 ? 65495 : mss;
+	return g->a.v6 ? 1220 : TCP_MSS_DEFAULT;
 }
 
 /* What the SYN (or SYN-ACK) offered, against what we offer. */
 static void syn_options(struct net_stack *s, struct tcp_sock *tp,
 			const struct tcp_seg *g)
 {
-	uint32_t mss = g->opt.has_mss ? g->opt.mss : TCP_MSS_DEFAULT;
-	uint32_t ours = local_mss(s, tp->sk.laddr);
+	uint32_t mss = g->opt.has_mss ? g->opt.mss : default_mss(g);
+	uint32_t ours = tcp_local_mss(s, &g->a, g->nif);
 
 	tp->flags &= ~(TF_WS | TF_TS | TF_SACK);
 	if (g->opt.has_ws) {
@@ -133,23 +132,33 @@ static struct tcp_sock *new_child(struct net_stack *s, struct tcp_sock *l,
 {
 	struct tcp_sock *tp = tcp_alloc(s);
 	unsigned reuse = l->flags & TF_PORT_REUSE;
+	unsigned fams = g->a.v6 ? NET_PORT_V6 : NET_PORT_V4;
 
 	if (!tp)
 		return NULL;
 	tp->sk.rcvbuf = l->sk.rcvbuf;	/* inherited, as on Linux */
 	tp->sk.sndbuf = l->sk.sndbuf;
+	tp->sk.ttl = l->sk.ttl;
 	if (tcp_alloc_buffers(s, tp) ||
-	    port_get(port_table(net_port_alloc(s), PORT_TCP, PORT_INET),
-		     l->sk.lport, reuse ? PORT_REUSE : 0)) {
+	    tcp_port_get(s, fams, l->sk.lport, reuse ? PORT_REUSE : 0)) {
 		tcp_free(s, tp);
 		return NULL;
 	}
 	tp->flags |= TF_PORT | reuse |
 		     (l->flags & (TF_NODELAY | TF_KEEPALIVE));
+	tp->sk.port_fams = (uint8_t)fams;
 	tp->sk.bound = true;
-	tp->sk.laddr = g->dst;
+	/* The segment's family: a dual-stack listener's IPv4 child speaks
+	 * IPv4. A link-local pair is scoped to the interface it came in
+	 * on, as Linux sets the child's sk_bound_dev_if. */
+	tp->sk.family = g->a.v6 ? NET_AF_INET6 : NET_AF_INET;
+	tp->sk.laddr6 = g->a.laddr6;
+	tp->sk.raddr6 = g->a.raddr6;
+	tp->sk.bound_nif = l->sk.bound_nif;
+	if (g->a.v6 && (ip6_addr_is_linklocal(&g->a.laddr6) ||
+			ip6_addr_is_linklocal(&g->a.raddr6)))
+		tp->sk.bound_nif = g->nif;
 	tp->sk.lport = g->dport;
-	tp->sk.raddr = g->src;
 	tp->sk.rport = g->sport;
 	tp->parent = l;
 	return tp;
@@ -167,8 +176,8 @@ static bool cookie_ack(struct net_stack *s, struct tcp_sock *l,
 		return false;	/* no cookie sent recently (Linux too) */
 	if ((g->flags & (TCP_SYN | TCP_RST | TCP_ACK)) != TCP_ACK)
 		return false;
-	if (syncookie_check(&s->tcp.secret, g->src, g->dst, g->sport,
-			    g->dport, g->seq - 1, g->ack - 1, s->now, &mss)) {
+	if (syncookie_check(&s->tcp.secret, &g->a, g->dport, g->sport,
+			    g->seq - 1, g->ack - 1, s->now, &mss)) {
 		s->mib.tcp.SyncookiesFailed++;
 		return false;
 	}
@@ -213,7 +222,7 @@ static struct tcp_sock *listen_input(struct net_stack *s, struct tcp_sock *l,
 			rst_reply(s, g);
 			return NULL;
 		}
-		return tcp_lookup(s, g->dst, g->dport, g->src, g->sport);
+		return tcp_lookup(s, &g->a, g->dport, g->sport);
 	}
 	if (!(g->flags & TCP_SYN))
 		return NULL;
@@ -229,14 +238,14 @@ static struct tcp_sock *listen_input(struct net_stack *s, struct tcp_sock *l,
 			s->mib.tcp.ListenDrops++;
 			return NULL;
 		}
-		uint16_t mss = g->opt.has_mss ? g->opt.mss : TCP_MSS_DEFAULT;
-		uint32_t ours = local_mss(s, g->dst);
+		uint16_t mss = g->opt.has_mss ? g->opt.mss : default_mss(g);
+		uint16_t ours = tcp_local_mss(s, &g->a, g->nif);
 
 		if (mss > ours)
-			mss = (uint16_t)ours;
+			mss = ours;
 		l->synq_overflow = s->now ? s->now : 1;
 		tcp_send_cookie_synack(s, g, syncookie_make(&s->tcp.secret,
-			g->src, g->dst, g->sport, g->dport, g->seq, mss, s->now),
+			&g->a, g->dport, g->sport, g->seq, mss, s->now),
 			syncookie_mss(mss), tcp_cookie_window(l));
 		s->mib.tcp.SyncookiesSent++;
 		return NULL;
@@ -249,8 +258,8 @@ static struct tcp_sock *listen_input(struct net_stack *s, struct tcp_sock *l,
 	}
 	l->synq++;
 	tp->flags |= TF_SYNQ;
-	tp->iss = isn ? isn : tcp_isn(&s->tcp.secret, g->dst, g->src,
-				      g->dport, g->sport, s->now * 1000);
+	tp->iss = isn ? isn : tcp_isn(&s->tcp.secret, &g->a, g->dport,
+				      g->sport, s->now * 1000);
 	tcp_init_conn(s, tp);
 	syn_options(s, tp, g);
 	tcp_cc_init(&tp->cc, tp->mss, tp->iss);
@@ -288,8 +297,7 @@ static void synsent_input(struct net_stack *s, struct tcp_sock *tp,
 	if (g->flags & TCP_ACK) {
 		if (seq_leq(g->ack, tp->iss) || seq_gt(g->ack, tp->snd_max)) {
 			if (!(g->flags & TCP_RST))
-				tcp_respond_rst(s, g->dst, g->src, g->dport,
-						g->sport, g->ack, 0, TCP_RST);
+				tcp_respond_rst(s, g, g->ack, 0, TCP_RST);
 			return;
 		}
 		ack_ok = true;
@@ -791,58 +799,59 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 	tcp_output(s, tp);
 }
 
-void tcp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
-	       const uint8_t *tcp, size_t len)
+/* Parse segment tcp/len, whose addresses g->a already holds and whose
+ * checksum, with pseudo the pseudo-header's sum, is verified first. 0,
+ * or -1 for a malformed segment (counted). */
+static int seg_parse(struct net_stack *s, struct tcp_seg *g,
+		     const uint8_t *tcp, size_t len, uint32_t pseudo)
 {
 	struct tcp_mib *mib = &s->mib.tcp;
-	struct tcp_seg g;
+	size_t doff;
 
-	(void)nif;
 	if (len < TCP_HLEN) {
 		mib->InErrs++;
-		return;
+		return -1;
 	}
 	mib->InSegs++;
-	size_t doff = (size_t)(tcp[12] >> 4) * 4;
-
-	g.src = get_be32(ip + 12);
-	g.dst = get_be32(ip + 16);
+	doff = (size_t)(tcp[12] >> 4) * 4;
 	if (doff < TCP_HLEN || doff > len) {
 		mib->InErrs++;
-		return;
+		return -1;
 	}
-	if (inet_fold(inet_sum(tcp, len, inet_pseudo_sum(g.src, g.dst,
-				IPPROTO_TCP_, (uint16_t)len)))) {
+	if (inet_fold(inet_sum(tcp, len, pseudo))) {
 		mib->InCsumErrors++;
 		mib->InErrs++;
-		return;
+		return -1;
 	}
-	g.sport = get_be16(tcp);
-	g.dport = get_be16(tcp + 2);
-	g.seq = get_be32(tcp + 4);
-	g.ack = get_be32(tcp + 8);
-	g.flags = tcp[13] & 0x3f;
-	g.wnd = get_be16(tcp + 14);
-	g.data = tcp + doff;
-	g.len = (uint32_t)(len - doff);
+	g->sport = get_be16(tcp);
+	g->dport = get_be16(tcp + 2);
+	g->seq = get_be32(tcp + 4);
+	g->ack = get_be32(tcp + 8);
+	g->flags = tcp[13] & 0x3f;
+	g->wnd = get_be16(tcp + 14);
+	g->data = tcp + doff;
+	g->len = (uint32_t)(len - doff);
 	if (tcp_opt_parse(tcp + TCP_HLEN, doff - TCP_HLEN,
-			  g.flags & TCP_SYN, &g.opt)) {
+			  g->flags & TCP_SYN, &g->opt)) {
 		mib->InErrs++;
-		return;
+		return -1;
 	}
-	/* Only unicast to us (RFC 9293 3.9.2.1 / RFC 1122 4.2.3.10). */
-	if (net_addr_is_broadcast(s, g.dst) || net_addr_is_multicast(g.dst))
-		return;
-	/* Established, then TIME_WAIT, then listeners (Linux's order). */
-	struct tcp_sock *tp = tcp_lookup(s, g.dst, g.dport, g.src, g.sport);
+	return 0;
+}
+
+/* A valid segment for one of our unicast addresses: to its connection,
+ * TIME_WAIT record or listener, in Linux's order; else a reset. */
+static void seg_dispatch(struct net_stack *s, struct tcp_seg *g)
+{
+	struct tcp_sock *tp = tcp_lookup(s, &g->a, g->dport, g->sport);
 	uint32_t isn = 0;
 
 	if (!tp) {
-		struct tcp_tw *tw = tcp_tw_lookup(s, g.dst, g.dport, g.src,
-						  g.sport);
-		if (tw && !tcp_tw_input(s, tw, &g, &isn))
+		struct tcp_tw *tw = tcp_tw_lookup(s, &g->a, g->dport,
+						  g->sport);
+		if (tw && !tcp_tw_input(s, tw, g, &isn))
 			return;
-		struct tcp_sock *l = tcp_lookup_listener(s, g.dst, g.dport);
+		struct tcp_sock *l = tcp_lookup_listener(s, g);
 
 		if (tw && !l) {
 			tcp_tw_send_ack(s, tw);
@@ -853,30 +862,101 @@ void tcp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
 			tcp_tw_kill(s, tw);
 		}
 		if (!l) {
-			rst_reply(s, &g);
+			rst_reply(s, g);
 			return;
 		}
-		tp = listen_input(s, l, &g, isn);
+		tp = listen_input(s, l, g, isn);
 		if (!tp)
 			return;
 		/* A cookie's final ACK made tp: it may carry data. */
 	}
 	if (tp->state == TCP_SYN_SENT)
-		synsent_input(s, tp, &g);
+		synsent_input(s, tp, g);
 	else
-		established_input(s, tp, &g);
+		established_input(s, tp, g);
+}
+
+void tcp_input(struct net_stack *s, struct netif *nif, const uint8_t *ip,
+	       const uint8_t *tcp, size_t len)
+{
+	struct tcp_seg g;
+
+	g.a = tcp_addrs4(get_be32(ip + 16), get_be32(ip + 12));
+	g.nif = nif;
+	if (seg_parse(s, &g, tcp, len,
+			inet_pseudo_sum(g.a.raddr, g.a.laddr, IPPROTO_TCP_,
+					(uint16_t)len)))
+		return;
+	/* Only unicast to us (RFC 9293 3.9.2.1 / RFC 1122 4.2.3.10). */
+	if (net_addr_is_broadcast(s, g.a.laddr) ||
+	    net_addr_is_multicast(g.a.laddr))
+		return;
+	seg_dispatch(s, &g);
+}
+
+void tcp6_input(struct net_stack *s, struct netif *nif,
+		const struct ip6_addr *src, const struct ip6_addr *dst,
+		const uint8_t *tcp, size_t len)
+{
+	struct tcp_seg g;
+
+	g.a.v6 = true;
+	g.a.laddr6 = *dst;
+	g.a.raddr6 = *src;
+	g.nif = nif;
+	if (seg_parse(s, &g, tcp, len, inet6_pseudo_sum(src, dst,
+				(uint32_t)len, IP6_NH_TCP)))
+		return;
+	/* ip6.c delivers only what is addressed to us; a group is not a
+	 * TCP peer (RFC 9293 3.9.2.1). */
+	if (ip6_addr_is_multicast(dst))
+		return;
+	seg_dispatch(s, &g);
+}
+
+/* The connection an ICMP error quoting our segment at seq is about, if
+ * it has that sequence number in flight. */
+static struct tcp_sock *icmp_target(struct net_stack *s,
+				    const struct tcp_addrs *a, uint16_t lport,
+				    uint16_t rport, uint32_t seq)
+{
+	struct tcp_sock *tp = tcp_lookup(s, a, lport, rport);
+
+	if (!tp || seq_lt(seq, tp->snd_una) || seq_geq(seq, tp->snd_max))
+		return NULL;	/* stale or forged */
+	return tp;
+}
+
+/* A hard error aborts a connection being opened; a synchronised one
+ * takes it as soft (RFC 1122 4.2.3.9): retransmission decides. */
+static void icmp_abort(struct net_stack *s, struct tcp_sock *tp, int err)
+{
+	if (tp->state != TCP_SYN_SENT && tp->state != TCP_SYN_RECEIVED)
+		return;
+	tp->sk.so_error = err;
+	tcp_done(s, tp);
 }
 
 void tcp_icmp_error(struct net_stack *s, uint32_t src, uint16_t sport,
 		    uint32_t dst, uint16_t dport, uint32_t seq, int err)
 {
-	struct tcp_sock *tp = tcp_lookup(s, src, sport, dst, dport);
+	struct tcp_addrs a = tcp_addrs4(src, dst);
+	struct tcp_sock *tp = icmp_target(s, &a, sport, dport, seq);
 
-	if (!tp || seq_lt(seq, tp->snd_una) || seq_geq(seq, tp->snd_max) ||
-	    err == -EMSGSIZE)
-		return;		/* stale, forged, or no PMTU discovery */
-	if (tp->state != TCP_SYN_SENT && tp->state != TCP_SYN_RECEIVED)
-		return;
-	tp->sk.so_error = err;
-	tcp_done(s, tp);
+	/* No PMTU discovery over IPv4: Kite's segments may be fragmented. */
+	if (tp && err != -EMSGSIZE)
+		icmp_abort(s, tp, err);
+}
+
+void tcp6_icmp_error(struct net_stack *s, const struct ip6_addr *src,
+		     uint16_t sport, const struct ip6_addr *dst,
+		     uint16_t dport, uint32_t seq, int err)
+{
+	struct tcp_addrs a = { .v6 = true, .laddr6 = *src, .raddr6 = *dst };
+	struct tcp_sock *tp = icmp_target(s, &a, sport, dport, seq);
+
+	/* Packet Too Big went to the path MTU cache, and ip6_output()
+	 * fragments to it (RFC 8201 allows either); nothing to abort. */
+	if (tp && err != -EMSGSIZE)
+		icmp_abort(s, tp, err);
 }

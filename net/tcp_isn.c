@@ -2,14 +2,16 @@
  * ISNs, port and timestamp offsets, and SYN cookies: keyed hashes of a
  * connection's addresses (contract in net/tcp_isn.h).
  *
- * Messages. Every use hashes a message no other use can produce:
+ * Messages. Every use hashes a message no other use can produce. With
+ * A the addresses (4 bytes each for IPv4, 16 for IPv6), ours first,
+ * except in cookies, whose "s" side is the peer that sent the SYN:
  *
- *	ISN		saddr daddr sport dport			12 bytes
- *	port offset	'P' saddr daddr dport			11 bytes
- *	ts offset	'T' saddr daddr				 9 bytes
- *	cookie blind	'B' saddr daddr sport dport peer_isn	17 bytes
- *	cookie MAC	'M' saddr daddr sport dport peer_isn
- *			    count mss_index			22 bytes
+ *	ISN		A sport dport				12 / 36 bytes
+ *	port offset	'P' A dport				11 / 35 bytes
+ *	ts offset	'T' A					 9 / 33 bytes
+ *	cookie blind	'B' A sport dport peer_isn		17 / 41 bytes
+ *	cookie MAC	'M' A sport dport peer_isn
+ *			    count mss_index			22 / 46 bytes
  *
  * all big-endian. SipHash's last word includes the length, so messages
  * of different lengths are distinct even without the domain byte.
@@ -36,6 +38,7 @@
  * guesses 22 bits of MAC (and, for a random cookie, 2 of 256 counters).
  */
 #include <errno.h>
+#include <string.h>
 
 #include "net/byteorder.h"
 #include "net/port.h"
@@ -62,75 +65,96 @@ void tcp_secret_init(struct tcp_secret *s)
 		put_be32(s->key + i, net_random());
 }
 
-uint32_t tcp_isn(const struct tcp_secret *s, uint32_t saddr, uint32_t daddr,
-		 uint16_t sport, uint16_t dport, uint64_t now_us)
+/* The addresses into m: ours first, or the peer's for a cookie. Bytes
+ * written: 8 or 32. */
+static size_t put_addrs(uint8_t *m, const struct tcp_addrs *a,
+			bool peer_first)
+{
+	if (a->v6) {
+		memcpy(m, peer_first ? &a->raddr6 : &a->laddr6, 16);
+		memcpy(m + 16, peer_first ? &a->laddr6 : &a->raddr6, 16);
+		return 32;
+	}
+	put_be32(m, peer_first ? a->raddr : a->laddr);
+	put_be32(m + 4, peer_first ? a->laddr : a->raddr);
+	return 8;
+}
+
+uint32_t tcp_isn(const struct tcp_secret *s, const struct tcp_addrs *a,
+		 uint16_t lport, uint16_t rport, uint64_t now_us)
 {
 	/* RFC 9293 section 3.4.1: the ISN clock ticks every 4 us. */
 	uint32_t m = (uint32_t)(now_us / 4);
-	uint32_t f = (uint32_t)siphash_4tuple(s->key, saddr, daddr, sport,
-					      dport);
+	uint8_t msg[36];
+	size_t n;
 
-	return m + f;
+	if (!a->v6)
+		return m + (uint32_t)siphash_4tuple(s->key, a->laddr, a->raddr,
+						    lport, rport);
+	n = put_addrs(msg, a, false);
+	put_be16(msg + n, lport);
+	put_be16(msg + n + 2, rport);
+	return m + (uint32_t)siphash24(s->key, msg, n + 4);
 }
 
-uint32_t tcp_port_offset(const struct tcp_secret *s, uint32_t saddr,
-			 uint32_t daddr, uint16_t dport)
+uint32_t tcp_port_offset(const struct tcp_secret *s,
+			 const struct tcp_addrs *a, uint16_t rport)
 {
-	uint8_t m[11];
+	uint8_t m[35];
+	size_t n;
 
 	m[0] = 'P';
-	put_be32(m + 1, saddr);
-	put_be32(m + 5, daddr);
-	put_be16(m + 9, dport);
-	return (uint32_t)siphash24(s->key, m, sizeof(m));
+	n = 1 + put_addrs(m + 1, a, false);
+	put_be16(m + n, rport);
+	return (uint32_t)siphash24(s->key, m, n + 2);
 }
 
-uint32_t tcp_ts_offset(const struct tcp_secret *s, uint32_t saddr,
-		       uint32_t daddr)
+uint32_t tcp_ts_offset(const struct tcp_secret *s, const struct tcp_addrs *a)
 {
-	uint8_t m[9];
+	uint8_t m[33];
 
 	m[0] = 'T';
-	put_be32(m + 1, saddr);
-	put_be32(m + 5, daddr);
-	return (uint32_t)siphash24(s->key, m, sizeof(m));
+	return (uint32_t)siphash24(s->key, m, 1 + put_addrs(m + 1, a, false));
 }
 
-/* Common head of the cookie messages: tag, 4-tuple, peer ISN. */
-static void cookie_msg(uint8_t m[17], uint8_t tag, uint32_t saddr,
-		       uint32_t daddr, uint16_t sport, uint16_t dport,
-		       uint32_t peer_isn)
+/* Common head of the cookie messages: tag, 4-tuple (the peer's end
+ * first), peer ISN. Bytes written: 17 or 41. */
+static size_t cookie_msg(uint8_t m[41], uint8_t tag,
+			 const struct tcp_addrs *a, uint16_t lport,
+			 uint16_t rport, uint32_t peer_isn)
 {
+	size_t n = 1 + put_addrs(m + 1, a, true);
+
 	m[0] = tag;
-	put_be32(m + 1, saddr);
-	put_be32(m + 5, daddr);
-	put_be16(m + 9, sport);
-	put_be16(m + 11, dport);
-	put_be32(m + 13, peer_isn);
+	put_be16(m + n, rport);
+	put_be16(m + n + 2, lport);
+	put_be32(m + n + 4, peer_isn);
+	return n + 8;
 }
 
-static uint32_t cookie_blind(const struct tcp_secret *s, uint32_t saddr,
-			     uint32_t daddr, uint16_t sport, uint16_t dport,
-			     uint32_t peer_isn)
+static uint32_t cookie_blind(const struct tcp_secret *s,
+			     const struct tcp_addrs *a, uint16_t lport,
+			     uint16_t rport, uint32_t peer_isn)
 {
-	uint8_t m[17];
+	uint8_t m[41];
+	size_t n = cookie_msg(m, 'B', a, lport, rport, peer_isn);
 
-	cookie_msg(m, 'B', saddr, daddr, sport, dport, peer_isn);
-	return (uint32_t)siphash24(s->key, m, sizeof(m));
+	return (uint32_t)siphash24(s->key, m, n);
 }
 
 /* The MAC covers the full counter, not only the 8 bits sent, so a
  * cookie 256 periods old does not come back to life. */
-static uint32_t cookie_mac(const struct tcp_secret *s, uint32_t saddr,
-			   uint32_t daddr, uint16_t sport, uint16_t dport,
-			   uint32_t peer_isn, uint32_t count, uint32_t mssi)
+static uint32_t cookie_mac(const struct tcp_secret *s,
+			   const struct tcp_addrs *a, uint16_t lport,
+			   uint16_t rport, uint32_t peer_isn, uint32_t count,
+			   uint32_t mssi)
 {
-	uint8_t m[22];
+	uint8_t m[46];
+	size_t n = cookie_msg(m, 'M', a, lport, rport, peer_isn);
 
-	cookie_msg(m, 'M', saddr, daddr, sport, dport, peer_isn);
-	put_be32(m + 17, count);
-	m[21] = (uint8_t)mssi;
-	return (uint32_t)siphash24(s->key, m, sizeof(m)) & COOKIE_MAC_MASK;
+	put_be32(m + n, count);
+	m[n + 4] = (uint8_t)mssi;
+	return (uint32_t)siphash24(s->key, m, n + 5) & COOKIE_MAC_MASK;
 }
 
 static uint32_t cookie_count(uint64_t now_ms)
@@ -153,9 +177,9 @@ uint16_t syncookie_mss(uint16_t mss)
 	return syncookie_msstab[cookie_mss_index(mss)];
 }
 
-uint32_t syncookie_make(const struct tcp_secret *s, uint32_t saddr,
-			uint32_t daddr, uint16_t sport, uint16_t dport,
-			uint32_t peer_isn, uint16_t mss, uint64_t now_ms)
+uint32_t syncookie_make(const struct tcp_secret *s, const struct tcp_addrs *a,
+			uint16_t lport, uint16_t rport, uint32_t peer_isn,
+			uint16_t mss, uint64_t now_ms)
 {
 	uint32_t count = cookie_count(now_ms);
 	uint32_t mssi = cookie_mss_index(mss);
@@ -163,18 +187,16 @@ uint32_t syncookie_make(const struct tcp_secret *s, uint32_t saddr,
 
 	v = (count & COOKIE_COUNT_MASK) << COOKIE_COUNT_SHIFT |
 	    mssi << COOKIE_MSS_SHIFT |
-	    cookie_mac(s, saddr, daddr, sport, dport, peer_isn, count, mssi);
-	return v + cookie_blind(s, saddr, daddr, sport, dport, peer_isn);
+	    cookie_mac(s, a, lport, rport, peer_isn, count, mssi);
+	return v + cookie_blind(s, a, lport, rport, peer_isn);
 }
 
-int syncookie_check(const struct tcp_secret *s, uint32_t saddr,
-		    uint32_t daddr, uint16_t sport, uint16_t dport,
-		    uint32_t peer_isn, uint32_t cookie, uint64_t now_ms,
-		    uint16_t *mss_out)
+int syncookie_check(const struct tcp_secret *s, const struct tcp_addrs *a,
+		    uint16_t lport, uint16_t rport, uint32_t peer_isn,
+		    uint32_t cookie, uint64_t now_ms, uint16_t *mss_out)
 {
 	uint32_t now = cookie_count(now_ms);
-	uint32_t v = cookie - cookie_blind(s, saddr, daddr, sport, dport,
-					   peer_isn);
+	uint32_t v = cookie - cookie_blind(s, a, lport, rport, peer_isn);
 	uint32_t age = (now - (v >> COOKIE_COUNT_SHIFT)) & COOKIE_COUNT_MASK;
 	uint32_t mssi = (v >> COOKIE_MSS_SHIFT) & COOKIE_MSS_MASK;
 
@@ -182,8 +204,8 @@ int syncookie_check(const struct tcp_secret *s, uint32_t saddr,
 	 * or from the future) is refused before the MAC is computed. */
 	if (age >= SYNCOOKIE_MAX_AGE || age > now)
 		return -EINVAL;
-	if ((v & COOKIE_MAC_MASK) != cookie_mac(s, saddr, daddr, sport, dport,
-						peer_isn, now - age, mssi))
+	if ((v & COOKIE_MAC_MASK) != cookie_mac(s, a, lport, rport, peer_isn,
+						now - age, mssi))
 		return -EINVAL;
 	*mss_out = syncookie_msstab[mssi];
 	return 0;

@@ -9,10 +9,11 @@
  * one value, say the ISN of your own connection, tells an attacker
  * nothing about another, say a port offset or a cookie.
  *
- * Addresses and ports are host-order numbers, local ("s") first for ISNs
- * and offsets; for SYN cookies "s" is the side that sent the SYN, so
- * saddr/sport are the peer's and daddr/dport ours, as read from the
- * incoming SYN and from the final ACK alike.
+ * A connection's addresses come as a struct tcp_addrs, ours ("l") and
+ * the peer's ("r"), of either family; ports are host-order numbers. An
+ * IPv6 pair is hashed whole, all 32 bytes, as Linux's secure_tcpv6_seq:
+ * folding it to 32-bit words first would let an attacker who controls
+ * his address choose pairs that collide.
  *
  * Pure functions of their arguments and the secret: no clock (callers
  * pass `now`), no locks, no allocation. Only tcp_secret_init() calls
@@ -21,9 +22,24 @@
 #ifndef KITE_NET_TCP_ISN_H
 #define KITE_NET_TCP_ISN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "net/ip6_addr.h"
 #include "net/siphash.h"
+
+/* Both ends' addresses: IPv4 host-order numbers, or IPv6 ones. */
+struct tcp_addrs {
+	bool v6;
+	union {
+		uint32_t laddr;
+		struct ip6_addr laddr6;
+	};
+	union {
+		uint32_t raddr;
+		struct ip6_addr raddr6;
+	};
+};
 
 /*
  * The boot-time secret. RFC 6528 section 3 asks for a key of at least
@@ -43,14 +59,15 @@ void tcp_secret_init(struct tcp_secret *s);
  * RFC 6528 section 3: ISN = M + F(localip, localport, remoteip,
  * remoteport, secretkey), where M is the RFC 9293 section 3.4.1 clock
  * that ticks every 4 microseconds (now_us / 4, modulo 2^32: it wraps
- * every 4.77 hours) and F the low 32 bits of siphash_4tuple(). Successive
+ * every 4.77 hours) and F the low 32 bits of a SipHash of the 4-tuple
+ * (siphash_4tuple() for IPv4). Successive
  * connections of one 4-tuple thus get ISNs that advance at 250000 per
  * second, which keeps old duplicates out of a new incarnation, while
  * different 4-tuples get unrelated ISNs that an off-path attacker cannot
  * predict.
  */
-uint32_t tcp_isn(const struct tcp_secret *s, uint32_t saddr, uint32_t daddr,
-		 uint16_t sport, uint16_t dport, uint64_t now_us);
+uint32_t tcp_isn(const struct tcp_secret *s, const struct tcp_addrs *a,
+		 uint16_t lport, uint16_t rport, uint64_t now_us);
 
 /*
  * RFC 6056 section 3.3.3 (algorithm 3): offset = F(local address,
@@ -59,19 +76,18 @@ uint32_t tcp_isn(const struct tcp_secret *s, uint32_t saddr, uint32_t daddr,
  * of a message with its own domain byte, so it is independent of the
  * ISN hash of the same addresses.
  */
-uint32_t tcp_port_offset(const struct tcp_secret *s, uint32_t saddr,
-			 uint32_t daddr, uint16_t dport);
+uint32_t tcp_port_offset(const struct tcp_secret *s,
+			 const struct tcp_addrs *a, uint16_t rport);
 
 /*
  * Offset added to our TCP timestamp clock (TSval) for connections from
- * saddr to daddr, as Linux's tsoffset: it hides our uptime and keeps
+ * a->laddr to a->raddr, as Linux's tsoffset: it hides our uptime and keeps
  * hosts from being told apart by their timestamp clock (RFC 7323's
  * security considerations, section 7), yet is the same for every
  * connection of one address pair, so that the peer's PAWS check (RFC 7323
  * section 5) across a TIME_WAIT reuse still sees one monotonic clock.
  */
-uint32_t tcp_ts_offset(const struct tcp_secret *s, uint32_t saddr,
-		       uint32_t daddr);
+uint32_t tcp_ts_offset(const struct tcp_secret *s, const struct tcp_addrs *a);
 
 /*
  * SYN cookies: when the SYN queue is full the listener answers a SYN with
@@ -113,20 +129,19 @@ uint32_t tcp_ts_offset(const struct tcp_secret *s, uint32_t saddr,
 #define SYNCOOKIE_MSS_TABLE	{ 536, 1300, 1440, 1460 }
 
 /* The cookie to send as the ISN of our SYN-ACK to the SYN from
- * saddr:sport to daddr:dport carrying sequence number peer_isn and MSS
+ * a->raddr:rport to our a->laddr:lport carrying sequence number peer_isn and MSS
  * option mss (536 if the SYN had none, RFC 9293 section 3.7.1). */
-uint32_t syncookie_make(const struct tcp_secret *s, uint32_t saddr,
-			uint32_t daddr, uint16_t sport, uint16_t dport,
-			uint32_t peer_isn, uint16_t mss, uint64_t now_ms);
+uint32_t syncookie_make(const struct tcp_secret *s, const struct tcp_addrs *a,
+			uint16_t lport, uint16_t rport, uint32_t peer_isn,
+			uint16_t mss, uint64_t now_ms);
 
 /* Validate the cookie of a final ACK (cookie = ack_seq - 1, peer_isn =
  * seq - 1). 0 with *mss_out set to the MSS it carries (a table value),
  * or -EINVAL for a forged, mangled or expired cookie (*mss_out is then
  * left alone). */
-int syncookie_check(const struct tcp_secret *s, uint32_t saddr,
-		    uint32_t daddr, uint16_t sport, uint16_t dport,
-		    uint32_t peer_isn, uint32_t cookie, uint64_t now_ms,
-		    uint16_t *mss_out);
+int syncookie_check(const struct tcp_secret *s, const struct tcp_addrs *a,
+		    uint16_t lport, uint16_t rport, uint32_t peer_isn,
+		    uint32_t cookie, uint64_t now_ms, uint16_t *mss_out);
 
 /* The MSS a cookie made for mss would carry (round down to the table). */
 uint16_t syncookie_mss(uint16_t mss);

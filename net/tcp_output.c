@@ -8,6 +8,7 @@
 
 #include "net/byteorder.h"
 #include "net/ip.h"
+#include "net/ip6.h"
 #include "net/netif.h"
 #include "net/pkt.h"
 #include "net/stack.h"
@@ -35,16 +36,38 @@ static void put_header(uint8_t *h, uint16_t sport, uint16_t dport,
 	put_be16(h + 18, 0);
 }
 
-static int send_pkt(struct net_stack *s, struct pkt *p, uint32_t src,
-		    uint32_t dst)
+/* Checksum segment p from a->l* to a->r* and hand it to IP, with TTL
+ * or hop limit hlim (IP_TTL / IPV6_UNICAST_HOPS; 0: the default). An
+ * IPv6 one leaves by oif if set (a link-local pair's scope). */
+static int send_pkt(struct net_stack *s, struct pkt *p,
+		    const struct tcp_addrs *a, struct netif *oif, uint8_t hlim)
 {
 	uint8_t *h = pkt_data(p);
-	uint16_t sum = inet_fold(inet_sum(h, p->len,
-		inet_pseudo_sum(src, dst, IPPROTO_TCP_, (uint16_t)p->len)));
+	uint32_t pseudo = a->v6 ?
+		inet6_pseudo_sum(&a->laddr6, &a->raddr6, (uint32_t)p->len,
+				 IP6_NH_TCP) :
+		inet_pseudo_sum(a->laddr, a->raddr, IPPROTO_TCP_,
+				(uint16_t)p->len);
 
-	put_be16(h + 16, sum);
+	put_be16(h + 16, inet_fold(inet_sum(h, p->len, pseudo)));
 	s->mib.tcp.OutSegs++;
-	return ip_output(s, p, src, dst, IPPROTO_TCP_, IP_DEFAULT_TTL);
+	if (a->v6)
+		return ip6_output(s, p, &a->laddr6, &a->raddr6, IP6_NH_TCP,
+				  hlim, oif);
+	return ip_output(s, p, a->laddr, a->raddr, IPPROTO_TCP_,
+			 hlim ? hlim : IP_DEFAULT_TTL);
+}
+
+/* An answer to segment g. A link-local pair's answer leaves by the
+ * interface g came in on (Linux's tcp_v6_send_response); any other
+ * follows the route. */
+static int send_reply(struct net_stack *s, struct pkt *p,
+		      const struct tcp_seg *g)
+{
+	bool scoped = g->a.v6 && (net_addr6_needs_scope(&g->a.laddr6) ||
+				  net_addr6_needs_scope(&g->a.raddr6));
+
+	return send_pkt(s, p, &g->a, scoped ? g->nif : NULL, 0);
 }
 
 /* Copy len bytes at offset off from SND.UNA out of the send ring. */
@@ -102,17 +125,16 @@ static void xmit(struct net_stack *s, struct tcp_sock *tp, uint32_t seq,
 	size_t optlen = 0;
 	bool syn = flags & TCP_SYN;
 	struct pkt *p = pkt_alloc(len);
+	struct tcp_addrs a;
 
 	if (!p)
 		return;
+	tcp_sk_addrs(&tp->sk, &a);
 	if (syn) {
-		struct netif *nif = net_netif_by_addr(s, tp->sk.laddr);
-		uint32_t mss = nif ? (uint32_t)nif->mtu - 40 : TCP_MSS_DEFAULT;
 		bool active = tp->state == TCP_SYN_SENT;
 
-		if (mss > 65495)
-			mss = 65495;
-		optlen = tcp_opt_build_syn(opt, sizeof(opt), (uint16_t)mss,
+		optlen = tcp_opt_build_syn(opt, sizeof(opt),
+			tcp_local_mss(s, &a, tp->sk.bound_nif),
 			(active || (tp->flags & TF_WS)) ? tp->rcv_wscale : -1,
 			active || (tp->flags & TF_SACK),
 			active || (tp->flags & TF_TS),
@@ -151,7 +173,7 @@ static void xmit(struct net_stack *s, struct tcp_sock *tp, uint32_t seq,
 	}
 	if (seq_lt(seq, tp->snd_max) && (len || (flags & (TCP_SYN | TCP_FIN))))
 		s->mib.tcp.RetransSegs++;
-	send_pkt(s, p, tp->sk.laddr, tp->sk.raddr);
+	send_pkt(s, p, &a, tp->sk.bound_nif, tp->sk.ttl);
 }
 
 void tcp_send_syn(struct net_stack *s, struct tcp_sock *tp)
@@ -184,17 +206,17 @@ void tcp_send_rst_for(struct net_stack *s, struct tcp_sock *tp)
 	s->mib.tcp.OutRsts++;
 }
 
-void tcp_respond_rst(struct net_stack *s, uint32_t src, uint32_t dst,
-		     uint16_t sport, uint16_t dport, uint32_t seq,
-		     uint32_t ack, uint8_t flags)
+void tcp_respond_rst(struct net_stack *s, const struct tcp_seg *g,
+		     uint32_t seq, uint32_t ack, uint8_t flags)
 {
 	struct pkt *p = pkt_alloc(0);
 
 	if (!p)
 		return;
-	put_header(pkt_push(p, TCP_HLEN), sport, dport, seq, ack, 0, flags, 0);
+	put_header(pkt_push(p, TCP_HLEN), g->dport, g->sport, seq, ack, 0,
+		   flags, 0);
 	s->mib.tcp.OutRsts++;
-	send_pkt(s, p, src, dst);
+	send_reply(s, p, g);
 }
 
 /* The ACK of a TIME_WAIT record (Linux's tcp_v4_timewait_ack). */
@@ -202,8 +224,10 @@ void tcp_tw_send_ack(struct net_stack *s, const struct tcp_tw *tw)
 {
 	uint8_t opt[TCP_OPT_MAX];
 	struct tcp_opts none = { .nsack = 0 };
-	uint32_t ts_offset = tcp_ts_offset(&s->tcp.secret, tw->laddr,
-					   tw->raddr);
+	struct tcp_addrs a;
+
+	tcp_tw_addrs(tw, &a);
+	uint32_t ts_offset = tcp_ts_offset(&s->tcp.secret, &a);
 	size_t optlen = tcp_opt_build(opt, sizeof(opt), tw->flags & TW_TS,
 				      (uint32_t)s->now + ts_offset,
 				      tw->ts_recent, &none);
@@ -214,7 +238,7 @@ void tcp_tw_send_ack(struct net_stack *s, const struct tcp_tw *tw)
 	memcpy(pkt_push(p, optlen), opt, optlen);
 	put_header(pkt_push(p, TCP_HLEN), tw->lport, tw->rport, tw->snd_nxt,
 		   tw->rcv_nxt, optlen, TCP_ACK, tw->rcv_wnd);
-	send_pkt(s, p, tw->laddr, tw->raddr);
+	send_pkt(s, p, &a, tcp_tw_nif(tw), 0);
 }
 
 uint16_t tcp_cookie_window(const struct tcp_sock *l)
@@ -237,7 +261,7 @@ void tcp_send_cookie_synack(struct net_stack *s, const struct tcp_seg *g,
 	memcpy(pkt_push(p, optlen), opt, optlen);
 	put_header(pkt_push(p, TCP_HLEN), g->dport, g->sport, cookie,
 		   g->seq + 1, optlen, TCP_SYN | TCP_ACK, win);
-	send_pkt(s, p, g->dst, g->src);
+	send_reply(s, p, g);
 }
 
 static bool fin_pending(const struct tcp_sock *tp)

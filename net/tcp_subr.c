@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "net/ip6.h"
+#include "net/netif.h"
 #include "net/port.h"
 #include "net/portalloc.h"
 #include "net/stack.h"
@@ -33,11 +35,22 @@ void tcp_init(struct net_stack *s)
 	};
 }
 
-unsigned tcp_ehash(uint32_t laddr, uint16_t lport, uint32_t raddr,
+/* An IPv6 address folded to a word for the hash: each word of it
+ * weighted differently, so that swapping two words changes the bucket. */
+static uint32_t fold6(const struct ip6_addr *a)
+{
+	uint32_t w[4];
+
+	memcpy(w, a->b, sizeof(w));
+	return w[0] ^ w[1] * 0x85ebca6bu ^ w[2] * 0xc2b2ae35u ^ w[3];
+}
+
+unsigned tcp_ehash(const struct tcp_addrs *a, uint16_t lport,
 		   uint16_t rport)
 {
-	uint32_t h = laddr ^ (raddr * 0x9e3779b1u) ^
-		     ((uint32_t)lport << 16 | rport);
+	uint32_t l = a->v6 ? fold6(&a->laddr6) : a->laddr;
+	uint32_t r = a->v6 ? fold6(&a->raddr6) : a->raddr;
+	uint32_t h = l ^ (r * 0x9e3779b1u) ^ ((uint32_t)lport << 16 | rport);
 
 	h ^= h >> 15;
 	h *= 0x2c1b3c6du;
@@ -45,14 +58,61 @@ unsigned tcp_ehash(uint32_t laddr, uint16_t lport, uint32_t raddr,
 	return h & (TCP_EHASH_SIZE - 1);
 }
 
+void tcp_sk_addrs(const struct net_sock *sk, struct tcp_addrs *a)
+{
+	/* Each union is copied whole: an IPv4 address sits at its start
+	 * in both structures. */
+	a->v6 = sk->family == NET_AF_INET6;
+	a->laddr6 = sk->laddr6;
+	a->raddr6 = sk->raddr6;
+}
+
+bool tcp_addrs_eq(const struct tcp_addrs *a, const struct tcp_addrs *b)
+{
+	if (a->v6 != b->v6)
+		return false;
+	if (!a->v6)
+		return a->laddr == b->laddr && a->raddr == b->raddr;
+	return ip6_addr_eq(&a->laddr6, &b->laddr6) &&
+	       ip6_addr_eq(&a->raddr6, &b->raddr6);
+}
+
+/* The interface holding local IPv6 address a, or NULL. */
+static struct netif *netif_by_addr6(struct net_stack *s,
+				    const struct ip6_addr *a)
+{
+	for (int i = 0; i < s->nnetifs; i++)
+		if (s->netifs[i] && ip6_ifaddr_find(s->netifs[i], a))
+			return s->netifs[i];
+	return NULL;
+}
+
+uint16_t tcp_local_mss(struct net_stack *s, const struct tcp_addrs *a,
+		       struct netif *nif)
+{
+	uint32_t mss;
+
+	if (!a->v6) {
+		nif = net_netif_by_addr(s, a->laddr);
+		mss = nif ? (uint32_t)nif->mtu - 40 : TCP_MSS_DEFAULT;
+	} else {
+		if (!nif)
+			nif = netif_by_addr6(s, &a->laddr6);
+		/* RFC 8200 5: 1280 is every IPv6 link's minimum. */
+		mss = (nif ? (uint32_t)nif->mtu : 1280) - 60;
+	}
+	return (uint16_t)(mss > 65495 ? 65495 : mss);
+}
+
 static struct tcp_sock **bucket(struct net_stack *s, struct tcp_sock *tp)
 {
 	struct net_sock *sk = &tp->sk;
+	struct tcp_addrs a;
 
 	if (tp->state == TCP_LISTEN)
 		return &s->tcp.lhash[sk->lport & (TCP_LHASH_SIZE - 1)];
-	return &s->tcp.ehash[tcp_ehash(sk->laddr, sk->lport, sk->raddr,
-				       sk->rport)];
+	tcp_sk_addrs(sk, &a);
+	return &s->tcp.ehash[tcp_ehash(&a, sk->lport, sk->rport)];
 }
 
 void tcp_hash(struct net_stack *s, struct tcp_sock *tp)
@@ -79,34 +139,62 @@ void tcp_unhash(struct net_stack *s, struct tcp_sock *tp)
 	s->tcp.inuse--;
 }
 
-struct tcp_sock *tcp_lookup(struct net_stack *s, uint32_t laddr,
-			    uint16_t lport, uint32_t raddr, uint16_t rport)
+struct tcp_sock *tcp_lookup(struct net_stack *s, const struct tcp_addrs *a,
+			    uint16_t lport, uint16_t rport)
 {
-	struct tcp_sock *tp = s->tcp.ehash[tcp_ehash(laddr, lport, raddr,
-						     rport)];
+	struct tcp_sock *tp = s->tcp.ehash[tcp_ehash(a, lport, rport)];
+	struct tcp_addrs ta;
 
-	for (; tp; tp = tp->hnext)
-		if (tp->sk.lport == lport && tp->sk.rport == rport &&
-		    tp->sk.laddr == laddr && tp->sk.raddr == raddr)
+	for (; tp; tp = tp->hnext) {
+		if (tp->sk.lport != lport || tp->sk.rport != rport)
+			continue;
+		tcp_sk_addrs(&tp->sk, &ta);
+		if (tcp_addrs_eq(&ta, a))
 			return tp;
+	}
 	return NULL;
 }
 
-struct tcp_sock *tcp_lookup_listener(struct net_stack *s, uint32_t laddr,
-				     uint16_t lport)
+/* How well listener l fits segment g: -1 not at all; then, as Linux's
+ * compute_score(), an exact address above a wildcard, and the
+ * segment's own family above a dual-stack [::] taking IPv4. */
+static int listen_score(const struct tcp_sock *l, const struct tcp_seg *g)
 {
-	struct tcp_sock *any = NULL;
-	struct tcp_sock *tp = s->tcp.lhash[lport & (TCP_LHASH_SIZE - 1)];
+	const struct net_sock *sk = &l->sk;
 
-	for (; tp; tp = tp->hnext) {
-		if (tp->sk.lport != lport)
-			continue;
-		if (tp->sk.laddr == laddr)
-			return tp;	/* the more specific wins */
-		if (tp->sk.laddr == 0)
-			any = tp;
+	if (sk->lport != g->dport ||
+	    (sk->bound_nif && sk->bound_nif != g->nif))
+		return -1;
+	if (sk->family == NET_AF_INET) {
+		if (g->a.v6)
+			return -1;
+		return sk->laddr == g->a.laddr ? 4 : sk->laddr == 0 ? 2 : -1;
 	}
-	return any;
+	if (!g->a.v6)
+		return ip6_addr_is_unspecified(&sk->laddr6) &&
+		       !(sk->flags & NET_SOCK_F_V6ONLY) ? 1 : -1;
+	if (ip6_addr_eq(&sk->laddr6, &g->a.laddr6))
+		return 4;
+	return ip6_addr_is_unspecified(&sk->laddr6) ? 2 : -1;
+}
+
+struct tcp_sock *tcp_lookup_listener(struct net_stack *s,
+				     const struct tcp_seg *g)
+{
+	struct tcp_sock *best = NULL;
+	int best_score = -1;
+
+	for (struct tcp_sock *tp = s->tcp.lhash[g->dport &
+						 (TCP_LHASH_SIZE - 1)];
+	     tp; tp = tp->hnext) {
+		int score = listen_score(tp, g);
+
+		if (score > best_score) {
+			best = tp;
+			best_score = score;
+		}
+	}
+	return best;
 }
 
 struct tcp_sock *tcp_alloc(struct net_stack *s)
@@ -155,8 +243,10 @@ void tcp_init_conn(struct net_stack *s, struct tcp_sock *tp)
 {
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->snd_wnd = tp->max_sndwnd = 0;
-	tp->ts_offset = tcp_ts_offset(&s->tcp.secret, tp->sk.laddr,
-				      tp->sk.raddr);
+	struct tcp_addrs a;
+
+	tcp_sk_addrs(&tp->sk, &a);
+	tp->ts_offset = tcp_ts_offset(&s->tcp.secret, &a);
 	tcp_cc_init(&tp->cc, tp->mss, tp->iss);
 }
 
@@ -214,13 +304,43 @@ static void leave_events(struct net_stack *s, struct net_sock *sk)
 	sk->event_queued = false;
 }
 
+struct port_table *tcp_ports(struct net_stack *s, unsigned fam)
+{
+	return port_table(net_port_alloc(s), PORT_TCP,
+			  fam == NET_PORT_V6 ? PORT_INET6 : PORT_INET);
+}
+
+int tcp_port_get(struct net_stack *s, unsigned fams, uint16_t port,
+		 unsigned flags)
+{
+	if ((fams & NET_PORT_V4) &&
+	    port_get(tcp_ports(s, NET_PORT_V4), port, flags))
+		return -ENOMEM;
+	if ((fams & NET_PORT_V6) &&
+	    port_get(tcp_ports(s, NET_PORT_V6), port, flags)) {
+		if (fams & NET_PORT_V4)
+			port_put(tcp_ports(s, NET_PORT_V4), port, flags);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void tcp_port_put(struct net_stack *s, unsigned fams, uint16_t port,
+		  unsigned flags)
+{
+	for (unsigned fam = NET_PORT_V4; fam <= NET_PORT_V6; fam <<= 1)
+		if (fams & fam)
+			port_put(tcp_ports(s, fam), port, flags);
+}
+
 static void release_port(struct net_stack *s, struct tcp_sock *tp)
 {
 	if (!(tp->flags & TF_PORT))
 		return;
-	port_put(port_table(net_port_alloc(s), PORT_TCP, PORT_INET),
-		 tp->sk.lport, (tp->flags & TF_PORT_REUSE) ? PORT_REUSE : 0);
+	tcp_port_put(s, tp->sk.port_fams, tp->sk.lport,
+		     (tp->flags & TF_PORT_REUSE) ? PORT_REUSE : 0);
 	tp->flags &= ~(TF_PORT | TF_PORT_REUSE);
+	tp->sk.port_fams = 0;
 }
 
 /* Take tp off its listener's accept queue. */
@@ -348,8 +468,10 @@ static void conn_info(const struct net_stack *s, const struct tcp_sock *tp,
 	*ci = (struct tcp_conn_info){
 		.state = tp->state,
 		.orphan = tp->flags & TF_ORPHAN,
-		.laddr = sk->laddr,
-		.raddr = sk->raddr,
+		.family = sk->family,
+		.laddr6 = sk->laddr6,
+		.raddr6 = sk->raddr6,
+		.nif = sk->family == NET_AF_INET6 ? sk->bound_nif : NULL,
 		.lport = sk->lport,
 		.rport = sk->rport,
 		.timer_ms = next_timer_ms(s, tp),
@@ -390,11 +512,15 @@ void tcp_foreach(struct net_stack *s,
 		     tw = tw->hnext) {
 			int32_t left = (int32_t)(tw->expires -
 						 (uint32_t)s->now);
+			struct tcp_addrs a;
 
+			tcp_tw_addrs(tw, &a);
 			ci = (struct tcp_conn_info){
 				.state = (tw->flags & TW_FIN_WAIT_2) ?
 					 TCP_FIN_WAIT_2 : TCP_TIME_WAIT,
-				.laddr = tw->laddr, .raddr = tw->raddr,
+				.family = a.v6 ? NET_AF_INET6 : NET_AF_INET,
+				.laddr6 = a.laddr6, .raddr6 = a.raddr6,
+				.nif = tcp_tw_nif(tw),
 				.lport = tw->lport, .rport = tw->rport,
 				.timer_ms = left > 0 ? (uint64_t)left : 1,
 			};

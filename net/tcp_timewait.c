@@ -77,10 +77,40 @@ static void schedule(struct net_stack *s, struct tcp_tw *tw,
 		q->head = tw;
 }
 
+static const struct tcp_tw6 *tw6_of(const struct tcp_tw *tw)
+{
+	return (const struct tcp_tw6 *)tw;	/* tw is its first member */
+}
+
+void tcp_tw_addrs(const struct tcp_tw *tw, struct tcp_addrs *a)
+{
+	a->v6 = tw->flags & TW_V6;
+	if (a->v6) {
+		a->laddr6 = tw6_of(tw)->laddr6;
+		a->raddr6 = tw6_of(tw)->raddr6;
+	} else {
+		*a = tcp_addrs4(tw->laddr, tw->raddr);
+	}
+}
+
+struct netif *tcp_tw_nif(const struct tcp_tw *tw)
+{
+	return (tw->flags & TW_V6) ? tw6_of(tw)->nif : NULL;
+}
+
 static struct tcp_tw **chain(struct net_stack *s, const struct tcp_tw *tw)
 {
-	return &s->tcp.twhash[tcp_ehash(tw->laddr, tw->lport, tw->raddr,
-					tw->rport)];
+	struct tcp_addrs a;
+
+	tcp_tw_addrs(tw, &a);
+	return &s->tcp.twhash[tcp_ehash(&a, tw->lport, tw->rport)];
+}
+
+/* The port tables tw holds its port in (NET_PORT_*). */
+static unsigned tw_port_fams(const struct tcp_tw *tw)
+{
+	return ((tw->flags & TW_PORT) ? NET_PORT_V4 : 0) |
+	       ((tw->flags & TW_PORT6) ? NET_PORT_V6 : 0);
 }
 
 void tcp_tw_kill(struct net_stack *s, struct tcp_tw *tw)
@@ -92,9 +122,7 @@ void tcp_tw_kill(struct net_stack *s, struct tcp_tw *tw)
 		}
 	}
 	dequeue(s, tw);
-	if (tw->flags & TW_PORT)
-		port_put(port_table(net_port_alloc(s), PORT_TCP, PORT_INET),
-			 tw->lport, PORT_REUSE);
+	tcp_port_put(s, tw_port_fams(tw), tw->lport, PORT_REUSE);
 	s->tcp.tw--;
 	net_free(tw);
 }
@@ -102,10 +130,12 @@ void tcp_tw_kill(struct net_stack *s, struct tcp_tw *tw)
 void tcp_time_wait(struct net_stack *s, struct tcp_sock *tp, int substate,
 		   uint32_t timeo_ms)
 {
+	bool v6 = tp->sk.family == NET_AF_INET6;
+	size_t size = v6 ? sizeof(struct tcp_tw6) : sizeof(struct tcp_tw);
 	struct tcp_tw *tw = NULL;
 
 	if (s->tcp.tw < s->tcp.sysctl.max_tw_buckets)
-		tw = net_alloc(sizeof(*tw));
+		tw = net_alloc(size);
 	if (!tw) {
 		/* Linux: "TCP: time wait bucket table overflow". The
 		 * connection closes without TIME_WAIT. */
@@ -114,9 +144,18 @@ void tcp_time_wait(struct net_stack *s, struct tcp_sock *tp, int substate,
 		tcp_done(s, tp);
 		return;
 	}
-	memset(tw, 0, sizeof(*tw));
-	tw->laddr = tp->sk.laddr;
-	tw->raddr = tp->sk.raddr;
+	memset(tw, 0, size);
+	if (v6) {
+		struct tcp_tw6 *tw6 = (struct tcp_tw6 *)tw;
+
+		tw->flags |= TW_V6;
+		tw6->laddr6 = tp->sk.laddr6;
+		tw6->raddr6 = tp->sk.raddr6;
+		tw6->nif = tp->sk.bound_nif;
+	} else {
+		tw->laddr = tp->sk.laddr;
+		tw->raddr = tp->sk.raddr;
+	}
 	tw->lport = tp->sk.lport;
 	tw->rport = tp->sk.rport;
 	tw->snd_nxt = tp->snd_nxt;
@@ -136,11 +175,14 @@ void tcp_time_wait(struct net_stack *s, struct tcp_sock *tp, int substate,
 	/* The record keeps the port, no longer competing for it: a bind
 	 * with SO_REUSEADDR may share it (portalloc.h). */
 	if (tp->flags & TF_PORT) {
-		if (!(tp->flags & TF_PORT_REUSE))
-			port_relax(port_table(net_port_alloc(s), PORT_TCP,
-					      PORT_INET), tp->sk.lport);
+		for (unsigned fam = NET_PORT_V4; fam <= NET_PORT_V6; fam <<= 1)
+			if ((tp->sk.port_fams & fam) &&
+			    !(tp->flags & TF_PORT_REUSE))
+				port_relax(tcp_ports(s, fam), tp->sk.lport);
+		tw->flags |= ((tp->sk.port_fams & NET_PORT_V4) ? TW_PORT : 0) |
+			     ((tp->sk.port_fams & NET_PORT_V6) ? TW_PORT6 : 0);
 		tp->flags &= ~(TF_PORT | TF_PORT_REUSE);
-		tw->flags |= TW_PORT;
+		tp->sk.port_fams = 0;
 	}
 	struct tcp_tw **b = chain(s, tw);
 
@@ -151,24 +193,34 @@ void tcp_time_wait(struct net_stack *s, struct tcp_sock *tp, int substate,
 	tcp_done(s, tp);
 }
 
-struct tcp_tw *tcp_tw_lookup(struct net_stack *s, uint32_t laddr,
-			     uint16_t lport, uint32_t raddr, uint16_t rport)
+struct tcp_tw *tcp_tw_lookup(struct net_stack *s, const struct tcp_addrs *a,
+			     uint16_t lport, uint16_t rport)
 {
-	struct tcp_tw *tw = s->tcp.twhash[tcp_ehash(laddr, lport, raddr, rport)];
+	struct tcp_tw *tw = s->tcp.twhash[tcp_ehash(a, lport, rport)];
+	struct tcp_addrs ta;
 
-	for (; tw; tw = tw->hnext)
-		if (tw->lport == lport && tw->rport == rport &&
-		    tw->laddr == laddr && tw->raddr == raddr)
+	for (; tw; tw = tw->hnext) {
+		if (tw->lport != lport || tw->rport != rport)
+			continue;
+		tcp_tw_addrs(tw, &ta);
+		if (tcp_addrs_eq(&ta, a))
 			return tw;
+	}
 	return NULL;
 }
 
 /* Linux's tcp_tw_reuse: 1 always, 2 for loopback traffic only; and only
  * when timestamps let PAWS tell the incarnations apart and a second has
  * passed since the last one was heard from (tcp_twsk_unique()). */
-static bool is_loopback(uint32_t addr)
+static bool is_loopback(const struct tcp_tw *tw)
 {
-	return (addr >> 24) == 127;
+	struct tcp_addrs a;
+
+	tcp_tw_addrs(tw, &a);
+	if (a.v6)
+		return ip6_addr_is_loopback(&a.laddr6) &&
+		       ip6_addr_is_loopback(&a.raddr6);
+	return (a.laddr >> 24) == 127 && (a.raddr >> 24) == 127;
 }
 
 /* Linux's tcp_in_window(): does [seq, end) touch the window we
@@ -191,8 +243,7 @@ bool tcp_tw_reusable(struct net_stack *s, const struct tcp_tw *tw)
 
 	if ((tw->flags & TW_FIN_WAIT_2) || !(tw->flags & TW_TS))
 		return false;
-	if (mode == 0 || (mode == 2 && !(is_loopback(tw->raddr) &&
-					 is_loopback(tw->laddr))))
+	if (mode == 0 || (mode == 2 && !is_loopback(tw)))
 		return false;
 	return (uint32_t)(s->now / 1000) - tw->ts_recent_stamp >= 1;
 }
@@ -279,8 +330,7 @@ ack:
 		s->mib.tcp.TCPACKSkippedTimeWait++;
 	return false;
 reset:
-	tcp_respond_rst(s, g->dst, g->src, g->dport, g->sport,
-			(g->flags & TCP_ACK) ? g->ack : 0, end,
+	tcp_respond_rst(s, g, (g->flags & TCP_ACK) ? g->ack : 0, end,
 			(g->flags & TCP_ACK) ? TCP_RST : TCP_RST | TCP_ACK);
 kill:
 	s->mib.tcp.TWKilled++;
@@ -317,3 +367,4 @@ void tcp_tw_free_all(struct net_stack *s)
 
 /* DESIGN.md's budget for a TIME_WAIT entry. */
 _Static_assert(sizeof(struct tcp_tw) <= 64, "TIME_WAIT record over 64 B");
+_Static_assert(sizeof(struct tcp_tw6) <= 104, "v6 TIME_WAIT record over 104 B");

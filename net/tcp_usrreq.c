@@ -6,17 +6,13 @@
 #include <string.h>
 
 #include "net/ip.h"
+#include "net/ip6.h"
 #include "net/port.h"
 #include "net/portalloc.h"
 #include "net/stack.h"
 #include "net/tcp.h"
 #include "net/tcp_seq.h"
 #include "net/udp.h"
-
-static struct port_table *tcp_ports(struct net_stack *s)
-{
-	return port_table(net_port_alloc(s), PORT_TCP, PORT_INET);
-}
 
 struct tcp_sock *tcp_sock_create(struct net_stack *s, void *user)
 {
@@ -27,38 +23,97 @@ struct tcp_sock *tcp_sock_create(struct net_stack *s, void *user)
 	return tp;
 }
 
-static bool listening_on(struct net_stack *s, uint16_t port)
+/* Does a listener hold port in a table of fams? */
+static bool listening_on(struct net_stack *s, uint16_t port, unsigned fams)
 {
 	for (struct tcp_sock *l = s->tcp.lhash[port & (TCP_LHASH_SIZE - 1)];
 	     l; l = l->hnext)
-		if (l->sk.lport == port)
+		if (l->sk.lport == port && (l->sk.port_fams & fams))
 			return true;
 	return false;
+}
+
+/* Take port (0: an ephemeral one) in the tables of fams, all or none. */
+static int take_port(struct net_stack *s, struct tcp_sock *tp,
+		     unsigned fams, uint16_t port)
+{
+	unsigned fl = (tp->sk.flags & NET_SOCK_F_REUSEADDR) ? PORT_REUSE : 0;
+	struct port_table *v4 = tcp_ports(s, NET_PORT_V4);
+	struct port_table *v6 = tcp_ports(s, NET_PORT_V6);
+	int err;
+
+	/* SO_REUSEADDR never shares a port with a listener (Linux). */
+	if (port && fl && listening_on(s, port, fams))
+		return -EADDRINUSE;
+	if (!port && fams == (NET_PORT_V4 | NET_PORT_V6))
+		err = port_ephemeral_pair(v6, v4, net_random(), fl, &port);
+	else if (!port)
+		err = port_ephemeral(fams == NET_PORT_V6 ? v6 : v4,
+				     net_random(), fl, &port);
+	else if ((err = port_bind(fams & NET_PORT_V4 ? v4 : v6, port, fl)))
+		;
+	else if (fams == (NET_PORT_V4 | NET_PORT_V6) &&
+		 (err = port_bind(v6, port, fl)))
+		port_put(v4, port, fl);
+	if (err)
+		return err;
+	tp->flags |= TF_PORT | (fl ? TF_PORT_REUSE : 0);
+	tp->sk.port_fams = (uint8_t)fams;
+	tp->sk.lport = port;
+	tp->sk.bound = true;
+	return 0;
 }
 
 int tcp_bind(struct net_stack *s, struct tcp_sock *tp, uint32_t addr,
 	     uint16_t port)
 {
-	unsigned fl = (tp->sk.flags & NET_SOCK_F_REUSEADDR) ? PORT_REUSE : 0;
 	int err;
 
 	if (tp->sk.bound || tp->state != TCP_CLOSED)
 		return -EINVAL;
 	if (addr && !ip_is_local(s, addr))
 		return -EADDRNOTAVAIL;
-	/* SO_REUSEADDR never shares a port with a listener (Linux). */
-	if (port && fl && listening_on(s, port))
-		return -EADDRINUSE;
-	if (port)
-		err = port_bind(tcp_ports(s), port, fl);
-	else
-		err = port_ephemeral(tcp_ports(s), net_random(), fl, &port);
-	if (err)
+	if ((err = take_port(s, tp, NET_PORT_V4, port)))
 		return err;
-	tp->flags |= TF_PORT | (fl ? TF_PORT_REUSE : 0);
 	tp->sk.laddr = addr;
-	tp->sk.lport = port;
-	tp->sk.bound = true;
+	return 0;
+}
+
+int tcp_bind6(struct net_stack *s, struct tcp_sock *tp,
+	      const struct ip6_addr *addr, struct netif *scope, uint16_t port)
+{
+	struct net_sock *sk = &tp->sk;
+	bool any = ip6_addr_is_unspecified(addr);
+	unsigned fams = NET_PORT_V6;
+	uint32_t v4;
+	int err;
+
+	if (sk->bound || tp->state != TCP_CLOSED ||
+	    sk->family != NET_AF_INET6)
+		return -EINVAL;
+	if (net_addr6_v4mapped(addr, &v4)) {
+		if (sk->flags & NET_SOCK_F_V6ONLY)
+			return -EINVAL;
+		/* An IPv4 address: the socket speaks IPv4 from now on. */
+		sk->family = NET_AF_INET;
+		if ((err = tcp_bind(s, tp, v4, port)))
+			sk->family = NET_AF_INET6;
+		return err;
+	}
+	if (net_addr6_needs_scope(addr) &&
+	    ((scope && sk->bound_nif && scope != sk->bound_nif) ||
+	     (!scope && !sk->bound_nif)))
+		return -EINVAL;
+	if (!any && (ip6_addr_is_multicast(addr) || !ip6_is_local(s, addr)))
+		return -EADDRNOTAVAIL;
+	/* [::] without V6ONLY takes IPv4 connections too (bindv6only 0). */
+	if (any && !(sk->flags & NET_SOCK_F_V6ONLY))
+		fams |= NET_PORT_V4;
+	if ((err = take_port(s, tp, fams, port)))
+		return err;
+	sk->laddr6 = *addr;
+	if (scope && net_addr6_needs_scope(addr))
+		sk->bound_nif = scope;
 	return 0;
 }
 
@@ -72,8 +127,13 @@ int tcp_listen(struct net_stack *s, struct tcp_sock *tp, int backlog)
 	}
 	if (tp->state != TCP_CLOSED || tp->sndbuf)
 		return -EINVAL;
-	if (!tp->sk.bound && (err = tcp_bind(s, tp, 0, 0)))
-		return err;
+	if (!tp->sk.bound) {
+		err = tp->sk.family == NET_AF_INET6 ?
+		      tcp_bind6(s, tp, &ip6_addr_any, NULL, 0) :
+		      tcp_bind(s, tp, 0, 0);
+		if (err)
+			return err;
+	}
 	tp->backlog = (uint16_t)(backlog < 1 ? 1 : backlog > 4096 ? 4096 :
 				 backlog);
 	tp->state = TCP_LISTEN;
@@ -107,20 +167,31 @@ struct tcp_sock *tcp_accept(struct net_stack *s, struct tcp_sock *tp,
 	return c;
 }
 
-/* tcp_tw_reuse: the oldest TIME_WAIT record from src to dst:dport that
- * may be taken over, its port now tp's. Linux tries this port by port
- * in __inet_hash_connect(); here it is the fallback once the ephemeral
+/* The port table an outgoing connection of a's family holds its port
+ * in. */
+static unsigned conn_fams(const struct tcp_addrs *a)
+{
+	return a->v6 ? NET_PORT_V6 : NET_PORT_V4;
+}
+
+/* tcp_tw_reuse: the oldest TIME_WAIT record of a to dport that may be
+ * taken over, its port now tp's. Linux tries this port by port in
+ * __inet_hash_connect(); here it is the fallback once the ephemeral
  * range is exhausted. */
 static int reuse_time_wait(struct net_stack *s, struct tcp_sock *tp,
-			   uint32_t src, uint32_t dst, uint16_t dport)
+			   const struct tcp_addrs *a, uint16_t dport)
 {
+	struct tcp_addrs ta;
+
 	for (struct tcp_tw *tw = s->tcp.twq_tw.head; tw; tw = tw->qnext) {
-		if (tw->laddr != src || tw->raddr != dst ||
-		    tw->rport != dport || !tcp_tw_reusable(s, tw))
+		tcp_tw_addrs(tw, &ta);
+		if (!tcp_addrs_eq(&ta, a) || tw->rport != dport ||
+		    !tcp_tw_reusable(s, tw))
 			continue;
-		if (port_get(tcp_ports(s), tw->lport, 0))
+		if (tcp_port_get(s, conn_fams(a), tw->lport, 0))
 			return -ENOMEM;
 		tp->flags |= TF_PORT;
+		tp->sk.port_fams = (uint8_t)conn_fams(a);
 		tp->sk.lport = tw->lport;
 		tp->sk.bound = true;
 		tp->iss = tw->snd_nxt + 65535 + 2;
@@ -131,41 +202,42 @@ static int reuse_time_wait(struct net_stack *s, struct tcp_sock *tp,
 	return -EADDRNOTAVAIL;
 }
 
-int tcp_connect(struct net_stack *s, struct tcp_sock *tp, uint32_t dst,
-		uint16_t dport)
+/* -EALREADY / -EISCONN unless tp may connect. */
+static int connect_state(const struct tcp_sock *tp)
 {
-	struct tcp_secret *sec = &s->tcp.secret;
-	struct tcp_tw *tw;
-	uint32_t src;
-	int err;
-
 	if (tp->state == TCP_SYN_SENT)
 		return -EALREADY;
 	if (tp->state != TCP_CLOSED || tp->sndbuf)
 		return -EISCONN;
-	if (!dst)
-		dst = INADDR_LOOPBACK_;
-	src = tp->sk.laddr ? tp->sk.laddr : ip_route_source(s, dst);
-	if (!src)
-		return -ENETUNREACH;
+	return 0;
+}
+
+/* Open the connection of addresses a (source chosen) to dport. */
+static int connect_addrs(struct net_stack *s, struct tcp_sock *tp,
+			 const struct tcp_addrs *a, uint16_t dport)
+{
+	struct tcp_secret *sec = &s->tcp.secret;
+	struct tcp_tw *tw;
+	int err;
+
 	if (!tp->sk.bound) {
 		uint16_t port;
 
-		err = port_ephemeral(tcp_ports(s),
-				     tcp_port_offset(sec, src, dst, dport), 0,
-				     &port);
+		err = port_ephemeral(tcp_ports(s, conn_fams(a)),
+				     tcp_port_offset(sec, a, dport), 0, &port);
 		if (err == -EADDRNOTAVAIL)
-			err = reuse_time_wait(s, tp, src, dst, dport);
+			err = reuse_time_wait(s, tp, a, dport);
 		else if (!err) {
 			tp->flags |= TF_PORT;
+			tp->sk.port_fams = (uint8_t)conn_fams(a);
 			tp->sk.lport = port;
 			tp->sk.bound = true;
 		}
 		if (err)
 			return err;
-	} else if (tcp_lookup(s, src, tp->sk.lport, dst, dport)) {
+	} else if (tcp_lookup(s, a, tp->sk.lport, dport)) {
 		return -EADDRNOTAVAIL;
-	} else if ((tw = tcp_tw_lookup(s, src, tp->sk.lport, dst, dport))) {
+	} else if ((tw = tcp_tw_lookup(s, a, tp->sk.lport, dport))) {
 		/* Our own earlier incarnation is in TIME_WAIT. */
 		if (!tcp_tw_reusable(s, tw))
 			return -EADDRNOTAVAIL;
@@ -175,18 +247,70 @@ int tcp_connect(struct net_stack *s, struct tcp_sock *tp, uint32_t dst,
 	}
 	if ((err = tcp_alloc_buffers(s, tp)))
 		return err;
-	tp->sk.laddr = src;
-	tp->sk.raddr = dst;
+	tp->sk.laddr6 = a->laddr6;	/* the whole unions: either family */
+	tp->sk.raddr6 = a->raddr6;
 	tp->sk.rport = dport;
 	if (!tp->iss)
-		tp->iss = tcp_isn(sec, src, dst, tp->sk.lport, dport,
-				  s->now * 1000);
+		tp->iss = tcp_isn(sec, a, tp->sk.lport, dport, s->now * 1000);
 	tcp_init_conn(s, tp);
 	tp->state = TCP_SYN_SENT;
 	tcp_hash(s, tp);
 	s->mib.tcp.ActiveOpens++;
 	tcp_send_syn(s, tp);
 	return -EINPROGRESS;
+}
+
+int tcp_connect(struct net_stack *s, struct tcp_sock *tp, uint32_t dst,
+		uint16_t dport)
+{
+	int err = connect_state(tp);
+
+	if (err)
+		return err;
+	if (!dst)
+		dst = INADDR_LOOPBACK_;
+	struct tcp_addrs a = tcp_addrs4(tp->sk.laddr ? tp->sk.laddr :
+					ip_route_source(s, dst), dst);
+
+	if (!a.laddr)
+		return -ENETUNREACH;
+	return connect_addrs(s, tp, &a, dport);
+}
+
+int tcp_connect6(struct net_stack *s, struct tcp_sock *tp,
+		 const struct ip6_addr *dst, struct netif *scope,
+		 uint16_t dport)
+{
+	struct tcp_addrs a = { .v6 = true, .raddr6 = *dst };
+	struct net_sock *sk = &tp->sk;
+	struct netif *oif;
+	uint32_t v4;
+	int err = connect_state(tp);
+
+	if (err)
+		return err;
+	if (net_addr6_v4mapped(dst, &v4)) {
+		if ((err = net_sock_v4mapped_ok(sk)))
+			return err;
+		/* A v4-mapped peer: the connection speaks IPv4. */
+		sk->family = NET_AF_INET;
+		err = tcp_connect(s, tp, v4, dport);
+		if (err != -EINPROGRESS)
+			sk->family = NET_AF_INET6;
+		return err;
+	}
+	if (sk->family != NET_AF_INET6)
+		return -ENETUNREACH;	/* bound to an IPv4 address */
+	if (ip6_addr_is_unspecified(&a.raddr6))
+		a.raddr6 = ip6_addr_loopback;	/* Linux: :: means ::1 */
+	if ((err = net_sock_oif6(sk, &a.raddr6, scope, &oif)) ||
+	    (err = net_sock_source6(s, sk, &a.raddr6, oif, &a.laddr6)))
+		return err;
+	/* A link-local pair is scoped to its interface for good. */
+	if (net_addr6_needs_scope(&a.raddr6) ||
+	    net_addr6_needs_scope(&a.laddr6))
+		sk->bound_nif = oif;
+	return connect_addrs(s, tp, &a, dport);
 }
 
 int tcp_send(struct net_stack *s, struct tcp_sock *tp, const void *buf,

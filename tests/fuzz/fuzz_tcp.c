@@ -260,14 +260,16 @@ static bool is_held(int node, const struct tcp_sock *tp)
 /* The target's connection with peer port index k, or its record. */
 static struct tcp_sock *tconn(unsigned k)
 {
-	return tcp_lookup(ST(T), FUZZ_ADDR(T), tport, FUZZ_ADDR(P),
-			  (uint16_t)(pport + k));
+	struct tcp_addrs a = tcp_addrs4(FUZZ_ADDR(T), FUZZ_ADDR(P));
+
+	return tcp_lookup(ST(T), &a, tport, (uint16_t)(pport + k));
 }
 
 static struct tcp_tw *ttw(unsigned k)
 {
-	return tcp_tw_lookup(ST(T), FUZZ_ADDR(T), tport, FUZZ_ADDR(P),
-			     (uint16_t)(pport + k));
+	struct tcp_addrs a = tcp_addrs4(FUZZ_ADDR(T), FUZZ_ADDR(P));
+
+	return tcp_tw_lookup(ST(T), &a, tport, (uint16_t)(pport + k));
 }
 
 /* --- invariants ----------------------------------------------------------- */
@@ -331,11 +333,13 @@ static void check_tw(struct net_stack *s)
 	for (int i = 0; i < TCP_EHASH_SIZE; i++)
 		for (const struct tcp_tw *tw = s->tcp.twhash[i]; tw;
 		     tw = tw->hnext) {
-			FUZZ_CHECK(tcp_ehash(tw->laddr, tw->lport, tw->raddr,
-					     tw->rport) == (unsigned)i);
+			struct tcp_addrs a;
+
+			tcp_tw_addrs(tw, &a);
+			FUZZ_CHECK(tcp_ehash(&a, tw->lport, tw->rport) ==
+				   (unsigned)i);
 			/* A 4-tuple is a connection or a record, never both. */
-			FUZZ_CHECK(!tcp_lookup(s, tw->laddr, tw->lport,
-					       tw->raddr, tw->rport));
+			FUZZ_CHECK(!tcp_lookup(s, &a, tw->lport, tw->rport));
 			hashed++;
 		}
 	const struct tcp_twq *qs[2] = { &s->tcp.twq_tw, &s->tcp.twq_fw2 };
@@ -397,8 +401,10 @@ static void check_stack(int node)
 			FUZZ_CHECK(tp->state != TCP_LISTEN &&
 				   tp->state != TCP_CLOSED);
 			FUZZ_CHECK(tp->sk.connected);
-			FUZZ_CHECK(tcp_ehash(tp->sk.laddr, tp->sk.lport,
-					     tp->sk.raddr, tp->sk.rport) ==
+			struct tcp_addrs a;
+
+			tcp_sk_addrs(&tp->sk, &a);
+			FUZZ_CHECK(tcp_ehash(&a, tp->sk.lport, tp->sk.rport) ==
 				   (unsigned)i);
 			/* Owned by exactly one of: a user, the stack (an
 			 * orphan), a listener (not yet accepted). */

@@ -78,9 +78,16 @@ void ip_input(struct net_stack *s, struct netif *nif, const uint8_t *pkt,
 	nip_input++;
 }
 
-/* IPv6 hands UDP datagrams up; nothing here sends any. */
+/* IPv6 hands UDP datagrams and TCP segments up; nothing here sends
+ * any. */
 void udp6_input(struct net_stack *s, const struct ip6_rx *rx,
 		const uint8_t *udp, size_t len)
+{
+}
+
+void tcp6_input(struct net_stack *s, struct netif *nif,
+		const struct ip6_addr *src, const struct ip6_addr *dst,
+		const uint8_t *tcp, size_t len)
 {
 }
 

@@ -363,7 +363,9 @@ TEST(test_tcp_active_close_via_fin_wait_time_wait_passive_via_last_ack)
 	/* TIME_WAIT is a record of its own; the TCB is closed (Linux). */
 	CHECK_EQ(c->state, TCP_CLOSED);
 	CHECK_EQ(ST(0)->tcp.tw, 1);
-	CHECK(tcp_tw_lookup(ST(0), ADDR(0), c->sk.lport, ADDR(1), PORT));
+	struct tcp_addrs a = tcp_addrs4(ADDR(0), ADDR(1));
+
+	CHECK(tcp_tw_lookup(ST(0), &a, c->sk.lport, PORT));
 	CHECK_EQ(s->state, TCP_CLOSED);
 	CHECK_EQ(ST(1)->tcp.tw, 0);
 	CHECK_EQ(tcp_recv(ST(0), c, b, sizeof(b)), 3);

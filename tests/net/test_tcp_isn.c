@@ -14,6 +14,9 @@
 #include "net/tcp_isn.h"
 #include "tests/unit/test.h"
 
+/* An IPv4 address pair, ours (l) first. */
+#define A4(l, r) (&(struct tcp_addrs){ .laddr = (l), .raddr = (r) })
+
 /* A fixed-seed xorshift64*: every run sees the same "random" numbers. */
 static uint64_t rng_state;
 
@@ -126,16 +129,16 @@ TEST(test_tcp_isn_advances_250000_per_second_for_one_4tuple)
 {
 	struct tcp_secret s = make_secret(7);
 	uint64_t t0 = 123456789000ULL;	/* a multiple of 4 us */
-	uint32_t i0 = tcp_isn(&s, 0x0a000001, 0x0a000002, 40000, 80, t0);
+	uint32_t i0 = tcp_isn(&s, A4(0x0a000001, 0x0a000002), 40000, 80, t0);
 
-	CHECK_EQ(tcp_isn(&s, 0x0a000001, 0x0a000002, 40000, 80, t0 + 3), i0);
-	CHECK_EQ(tcp_isn(&s, 0x0a000001, 0x0a000002, 40000, 80, t0 + 4),
+	CHECK_EQ(tcp_isn(&s, A4(0x0a000001, 0x0a000002), 40000, 80, t0 + 3), i0);
+	CHECK_EQ(tcp_isn(&s, A4(0x0a000001, 0x0a000002), 40000, 80, t0 + 4),
 		 (uint32_t)(i0 + 1));
-	CHECK_EQ(tcp_isn(&s, 0x0a000001, 0x0a000002, 40000, 80,
+	CHECK_EQ(tcp_isn(&s, A4(0x0a000001, 0x0a000002), 40000, 80,
 			 t0 + 1000000),
 		 (uint32_t)(i0 + 250000));
 	/* 2^32 ticks of 4 us later (4.77 h) the clock has wrapped. */
-	CHECK_EQ(tcp_isn(&s, 0x0a000001, 0x0a000002, 40000, 80,
+	CHECK_EQ(tcp_isn(&s, A4(0x0a000001, 0x0a000002), 40000, 80,
 			 t0 + (4ULL << 32)),
 		 i0);
 }
@@ -161,7 +164,7 @@ static uint32_t isn_of(const struct tcp_secret *s, unsigned field,
 		dp = (uint16_t)(dp + i);
 		break;
 	}
-	return tcp_isn(s, sa, da, sp, dp, 5000000);
+	return tcp_isn(s, A4(sa, da), sp, dp, 5000000);
 }
 
 /*
@@ -198,8 +201,8 @@ TEST(test_tcp_isn_differs_between_secrets)
 	unsigned same = 0;
 
 	for (uint16_t port = 1024; port < 1024 + 1000; port++)
-		same += tcp_isn(&a, 0x0a000001, 0x0a000002, port, 80, 0) ==
-			tcp_isn(&b, 0x0a000001, 0x0a000002, port, 80, 0);
+		same += tcp_isn(&a, A4(0x0a000001, 0x0a000002), port, 80, 0) ==
+			tcp_isn(&b, A4(0x0a000001, 0x0a000002), port, 80, 0);
 	CHECK_EQ(same, 0);
 }
 
@@ -212,25 +215,25 @@ TEST(test_tcp_port_offset_independent_of_isn_hash)
 {
 	struct tcp_secret s = make_secret(31);
 	uint32_t sa = 0x0a00020f, da = 0x5db8d822;
-	uint32_t off = tcp_port_offset(&s, sa, da, 80);
+	uint32_t off = tcp_port_offset(&s, A4(sa, da), 80);
 
 	for (uint32_t sport = 0; sport < 65536; sport++)
-		CHECK(off != tcp_isn(&s, sa, da, (uint16_t)sport, 80, 0));
-	CHECK_EQ(tcp_port_offset(&s, sa, da, 80), off);
-	CHECK(tcp_port_offset(&s, sa, da, 443) != off);
-	CHECK(tcp_port_offset(&s, sa, da + 1, 80) != off);
-	CHECK(tcp_port_offset(&s, sa + 1, da, 80) != off);
-	CHECK(tcp_ts_offset(&s, sa, da) != off);
+		CHECK(off != tcp_isn(&s, A4(sa, da), (uint16_t)sport, 80, 0));
+	CHECK_EQ(tcp_port_offset(&s, A4(sa, da), 80), off);
+	CHECK(tcp_port_offset(&s, A4(sa, da), 443) != off);
+	CHECK(tcp_port_offset(&s, A4(sa, da + 1), 80) != off);
+	CHECK(tcp_port_offset(&s, A4(sa + 1, da), 80) != off);
+	CHECK(tcp_ts_offset(&s, A4(sa, da)) != off);
 }
 
 TEST(test_tcp_ts_offset_same_for_address_pair_differs_across_pairs)
 {
 	struct tcp_secret s = make_secret(41);
-	uint32_t t = tcp_ts_offset(&s, 0x0a000001, 0x0a000002);
+	uint32_t t = tcp_ts_offset(&s, A4(0x0a000001, 0x0a000002));
 
-	CHECK_EQ(tcp_ts_offset(&s, 0x0a000001, 0x0a000002), t);
-	CHECK(tcp_ts_offset(&s, 0x0a000001, 0x0a000003) != t);
-	CHECK(tcp_ts_offset(&s, 0x0a000002, 0x0a000001) != t);
+	CHECK_EQ(tcp_ts_offset(&s, A4(0x0a000001, 0x0a000002)), t);
+	CHECK(tcp_ts_offset(&s, A4(0x0a000001, 0x0a000003)) != t);
+	CHECK(tcp_ts_offset(&s, A4(0x0a000002, 0x0a000001)) != t);
 }
 
 /* --- SYN cookies -------------------------------------------------- */
@@ -254,14 +257,14 @@ static const struct conn c1 = {
 static uint32_t make(const struct tcp_secret *s, const struct conn *c,
 		     uint16_t mss, uint64_t now)
 {
-	return syncookie_make(s, c->saddr, c->daddr, c->sport, c->dport,
+	return syncookie_make(s, A4(c->daddr, c->saddr), c->dport, c->sport,
 			      c->peer_isn, mss, now);
 }
 
 static int check(const struct tcp_secret *s, const struct conn *c,
 		 uint32_t cookie, uint64_t now, uint16_t *mss)
 {
-	return syncookie_check(s, c->saddr, c->daddr, c->sport, c->dport,
+	return syncookie_check(s, A4(c->daddr, c->saddr), c->dport, c->sport,
 			       c->peer_isn, cookie, now, mss);
 }
 

@@ -253,13 +253,17 @@ static inline void open_pair(struct tcp_sock **cli, struct tcp_sock **srv)
 static inline struct tcp_sock *conn_of(int node, uint16_t lport, int peer,
 				       uint16_t rport)
 {
-	return tcp_lookup(ST(node), ADDR(node), lport, ADDR(peer), rport);
+	struct tcp_addrs a = tcp_addrs4(ADDR(node), ADDR(peer));
+
+	return tcp_lookup(ST(node), &a, lport, rport);
 }
 
 static inline struct tcp_tw *tw_of(int node, uint16_t lport, int peer,
 				   uint16_t rport)
 {
-	return tcp_tw_lookup(ST(node), ADDR(node), lport, ADDR(peer), rport);
+	struct tcp_addrs a = tcp_addrs4(ADDR(node), ADDR(peer));
+
+	return tcp_tw_lookup(ST(node), &a, lport, rport);
 }
 
 /* Send until tp has data queued that it cannot send: the peer never

@@ -21,8 +21,8 @@ static void listen_with_full_syn_queue(void)
 	lsn = listen_on(1, PORT, 1, 0);
 	inject(1, GHOST, GHOST_PORT, PORT, 1000, 0, TCP_SYN, NULL, 0);
 	CHECK_EQ(lsn->synq, 1);
-	struct tcp_sock *half = tcp_lookup(ST(1), ADDR(1), PORT, GHOST,
-					   GHOST_PORT);
+	struct tcp_addrs a = tcp_addrs4(ADDR(1), GHOST);
+	struct tcp_sock *half = tcp_lookup(ST(1), &a, PORT, GHOST_PORT);
 	CHECK(half != NULL);
 	CHECK_EQ(half->state, TCP_SYN_RECEIVED);
 }
@@ -87,8 +87,8 @@ TEST(test_cookie_connection_leaves_the_half_open_one_in_the_syn_queue)
 	cookie_connect(&c, &s);
 	/* The cookie child never took a SYN queue slot: the ghost still
 	 * holds the only one... */
-	struct tcp_sock *half = tcp_lookup(ST(1), ADDR(1), PORT, GHOST,
-					   GHOST_PORT);
+	struct tcp_addrs a = tcp_addrs4(ADDR(1), GHOST);
+	struct tcp_sock *half = tcp_lookup(ST(1), &a, PORT, GHOST_PORT);
 	CHECK(half != NULL);
 	CHECK_EQ(half->state, TCP_SYN_RECEIVED);
 	unsigned synq = lsn->synq;
