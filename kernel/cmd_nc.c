@@ -2,8 +2,8 @@
  * nc: netcat over the BSD socket API, with OpenBSD netcat's options and
  * messages.
  *
- *   nc [-nuvz] [-w SECS] HOST PORT      connect, then copy both ways
- *   nc -l [-nuv] [-w SECS] [-p] PORT    listen, take one peer, the same
+ *   nc [-46nuvz] [-w SECS] HOST PORT      connect, then copy both ways
+ *   nc -l [-46nuv] [-w SECS] [-p] PORT    listen, take one peer, the same
  *
  * Console lines (edited as at the shell prompt, echoed) go to the socket,
  * each with its "\n"; what the socket delivers goes to the console as it
@@ -26,6 +26,12 @@
  * names anyway. A failure prints OpenBSD's message, e.g. "nc: connect
  * to 10.0.2.2 port 80 (tcp) failed: Connection refused", status 1.
  *
+ * HOST is an IPv4 or an IPv6 address, a link-local one with its
+ * interface (fe80::1%eth0); -4 or -6 insists on one family, as
+ * getaddrinfo() does ("Address family for hostname not supported").
+ * A listener listens on 0.0.0.0, with -6 on [::], which takes IPv4
+ * peers too (no IPV6_V6ONLY, as OpenBSD's nc), shown as ::ffff:a.b.c.d.
+ *
  * The console has no descriptor poll() can wait on (poll.h), so the
  * copy loop waits on the socket in short slices and drains the console
  * between them with console_trygetc(): typed input is seen within
@@ -35,6 +41,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -52,7 +59,8 @@
 
 #define NC_SLICE_MS	10	/* console input latency, see above */
 #define NC_BUF		4096	/* socket bytes read per turn */
-#define NC_MAX_DGRAM	65507	/* the largest UDP payload over IPv4 */
+#define NC_MAX_DGRAM	65527	/* the largest UDP payload: 65507 over
+				 * IPv4, 65527 over IPv6 */
 #define NC_MAX_WAIT_S	86400	/* -w */
 
 #define CTRL_C	0x03
@@ -67,6 +75,7 @@ enum nc_wait {
 
 struct nc_opts {
 	bool listen, udp, zero, verbose;
+	int family;			/* -4, -6; AF_UNSPEC: either */
 	uint64_t wait_us;		/* -w; 0: none */
 	const char *host;		/* NULL with -l */
 	uint16_t port;
@@ -88,6 +97,15 @@ static const char *proto(const struct nc_opts *o)
 	return o->udp ? "udp" : "tcp";
 }
 
+/* An address of either family, as the socket calls take it. For UDP,
+ * where typed lines go: the connected peer (client, to = NULL) or the
+ * last sender (listener; none yet: the line is dropped). */
+struct nc_peer {
+	struct sockaddr_storage addr;
+	socklen_t len;
+	bool known;
+};
+
 /* Wait until fd has one of events, Ctrl-C is typed or deadline (us;
  * 0: none) passes. Console bytes other than Ctrl-C stay queued. */
 static enum nc_wait nc_wait_fd(int fd, short events, uint64_t deadline)
@@ -106,12 +124,13 @@ static enum nc_wait nc_wait_fd(int fd, short events, uint64_t deadline)
 /* Send all of buf on a non-blocking socket, waiting for room. 0, or
  * -1 with the failure printed (or quietly on Ctrl-C, status 130). */
 static int nc_send(int fd, const char *buf, size_t len,
-		   const struct sockaddr_in *to, int *status)
+		   const struct nc_peer *to, int *status)
 {
 	while (len) {
 		ssize_t n = sendto(fd, buf, len, MSG_DONTWAIT,
-				   (const struct sockaddr *)to,
-				   to ? sizeof(*to) : 0);
+				   to ? (const struct sockaddr *)&to->addr :
+					NULL,
+				   to ? to->len : 0);
 		if (n >= 0) {
 			buf += n;
 			len -= (size_t)n;
@@ -129,13 +148,6 @@ static int nc_send(int fd, const char *buf, size_t len,
 	}
 	return 0;
 }
-
-/* Where typed lines go for UDP: the connected peer (client, to = NULL)
- * or the last sender (listener; none yet: the line is dropped). */
-struct nc_peer {
-	struct sockaddr_in addr;
-	bool known;
-};
 
 /*
  * The copy loop: socket to console, console lines to socket, until the
@@ -188,11 +200,11 @@ static int nc_copy(int fd, const struct nc_opts *o, struct nc_peer *peer)
 			}
 			lineedit_reset(&le);
 			idle_since = clock_now_us();
-			const struct sockaddr_in *to = NULL;
+			const struct nc_peer *to = NULL;
 			if (o->udp && o->listen) {
 				if (!peer->known)
 					continue;	/* nobody to answer yet */
-				to = &peer->addr;
+				to = peer;
 			}
 			if (nc_send(fd, text, len, to, &status) < 0)
 				done = true;
@@ -201,7 +213,7 @@ static int nc_copy(int fd, const struct nc_opts *o, struct nc_peer *peer)
 			break;
 
 		/* Then whatever the socket holds. */
-		struct sockaddr_in from;
+		struct sockaddr_storage from;
 		socklen_t fromlen = sizeof(from);
 		ssize_t n = recvfrom(fd, buf, bufsize, MSG_DONTWAIT,
 				     (struct sockaddr *)&from, &fromlen);
@@ -209,6 +221,7 @@ static int nc_copy(int fd, const struct nc_opts *o, struct nc_peer *peer)
 			nc_print(buf, (size_t)n);
 			if (o->udp && o->listen) {
 				peer->addr = from;
+				peer->len = fromlen;
 				peer->known = true;
 			}
 			idle_since = clock_now_us();
@@ -230,32 +243,108 @@ static int nc_copy(int fd, const struct nc_opts *o, struct nc_peer *peer)
 	return status;
 }
 
-static int nc_socket(const struct nc_opts *o)
+static int nc_socket(const struct nc_opts *o, int family)
 {
-	int fd = socket(AF_INET, (o->udp ? SOCK_DGRAM : SOCK_STREAM) |
+	int fd = socket(family, (o->udp ? SOCK_DGRAM : SOCK_STREAM) |
 			SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		printf("nc: socket: %s\n", strerror(errno));
 	return fd;
 }
 
-static int nc_connect(const struct nc_opts *o)
+/* The port of a, of either family. */
+static unsigned nc_port(const struct nc_peer *a)
 {
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(o->port),
-	};
-	if (inet_pton(AF_INET, o->host, &sin.sin_addr) != 1) {
-		printf("nc: getaddrinfo for host \"%s\" port %u: Name or service not known\n",
-		       o->host, o->port);
+	const struct sockaddr_in6 *sin6 = (const void *)&a->addr;
+	const struct sockaddr_in *sin = (const void *)&a->addr;
+
+	return ntohs(a->addr.ss_family == AF_INET6 ? sin6->sin6_port :
+						     sin->sin_port);
+}
+
+/* The address in host's text into a: an IPv4 or IPv6 literal, a
+ * link-local one with its %interface. Its family, or AF_UNSPEC. */
+static int nc_parse_host(const char *host, struct nc_peer *a)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&a->addr;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->addr;
+	char addr[INET6_ADDRSTRLEN], zone[IF_NAMESIZE];
+
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1)
+		return AF_INET;
+	if (!cmdline_split_scope(host, addr, sizeof(addr), zone,
+				 sizeof(zone)) ||
+	    inet_pton(AF_INET6, addr, &sin6->sin6_addr) != 1)
+		return AF_UNSPEC;
+	if (*zone && !(sin6->sin6_scope_id = if_nametoindex(zone)))
+		return AF_UNSPEC;
+	return AF_INET6;
+}
+
+/* o->port at HOST, as getaddrinfo() with o->family gives it, or with no
+ * HOST at the wildcard address of family (0.0.0.0 or ::). 0, or
+ * netcat's message and 1. */
+static int nc_address(const struct nc_opts *o, int family, struct nc_peer *a)
+{
+	const char *why = "Name or service not known";
+
+	memset(a, 0, sizeof(*a));
+	if (o->host)
+		family = nc_parse_host(o->host, a);
+	if (family != AF_UNSPEC && o->family != AF_UNSPEC &&
+	    family != o->family) {
+		family = AF_UNSPEC;
+		why = "Address family for hostname not supported";
+	}
+	if (family == AF_UNSPEC) {
+		printf("nc: getaddrinfo for host \"%s\" port %u: %s\n",
+		       o->host, o->port, why);
 		return 1;
 	}
-	int fd = nc_socket(o);
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->addr;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(o->port);
+		a->len = sizeof(*sin6);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&a->addr;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(o->port);
+		a->len = sizeof(*sin);
+	}
+	a->known = true;
+	return 0;
+}
+
+/* An address as getnameinfo(NI_NUMERICHOST) writes it, a link-local
+ * one with its %interface. */
+static const char *nc_addr_text(const struct nc_peer *a, char *buf,
+				size_t size)
+{
+	const struct sockaddr_in6 *sin6 = (const void *)&a->addr;
+	const struct sockaddr_in *sin = (const void *)&a->addr;
+	char ifname[IF_NAMESIZE];
+
+	if (a->addr.ss_family != AF_INET6)
+		return inet_ntop(AF_INET, &sin->sin_addr, buf, size);
+	inet_ntop(AF_INET6, &sin6->sin6_addr, buf, size);
+	if (sin6->sin6_scope_id && if_indextoname(sin6->sin6_scope_id, ifname))
+		snprintf(buf + strlen(buf), size - strlen(buf), "%%%s", ifname);
+	return buf;
+}
+
+static int nc_connect(const struct nc_opts *o)
+{
+	struct nc_peer peer;
+
+	if (nc_address(o, AF_UNSPEC, &peer))
+		return 1;
+	int fd = nc_socket(o, peer.addr.ss_family);
 	if (fd < 0)
 		return 1;
 
 	int err = 0;
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+	if (connect(fd, (struct sockaddr *)&peer.addr, peer.len) < 0)
 		err = errno;
 	if (err == EINPROGRESS) {
 		uint64_t deadline = o->wait_us ? clock_now_us() + o->wait_us : 0;
@@ -286,27 +375,24 @@ static int nc_connect(const struct nc_opts *o)
 		       o->port, proto(o));
 	fflush(stdout);
 	int status = 0;
-	if (!o->zero) {
-		struct nc_peer peer = { .addr = sin, .known = true };
+	if (!o->zero)
 		status = nc_copy(fd, o, &peer);
-	}
 	close(fd);
 	return status;
 }
 
 static int nc_listen(const struct nc_opts *o)
 {
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(o->port),
-		.sin_addr.s_addr = htonl(INADDR_ANY),
-	};
+	struct nc_peer me, peer = { .known = false };
 	int one = 1;
-	int fd = nc_socket(o);
+	char a[INET6_ADDRSTRLEN + IF_NAMESIZE];
+
+	nc_address(o, o->family == AF_INET6 ? AF_INET6 : AF_INET, &me);
+	int fd = nc_socket(o, me.addr.ss_family);
 	if (fd < 0)
 		return 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+	if (bind(fd, (struct sockaddr *)&me.addr, me.len) < 0) {
 		printf("nc: bind failed: %s\n", strerror(errno));
 		close(fd);
 		return 1;
@@ -317,10 +403,10 @@ static int nc_listen(const struct nc_opts *o)
 		return 1;
 	}
 	if (o->verbose)
-		printf("Listening on 0.0.0.0 %u\n", o->port);
+		printf("Listening on %s %u\n", nc_addr_text(&me, a, sizeof(a)),
+		       o->port);
 	fflush(stdout);
 
-	struct nc_peer peer = { .known = false };
 	if (o->udp) {
 		int status = nc_copy(fd, o, &peer);
 		close(fd);
@@ -330,8 +416,8 @@ static int nc_listen(const struct nc_opts *o)
 	/* One peer: accept it, then the listener goes, as netcat does. */
 	int cfd;
 	for (;;) {
-		socklen_t len = sizeof(peer.addr);
-		cfd = accept(fd, (struct sockaddr *)&peer.addr, &len);
+		peer.len = sizeof(peer.addr);
+		cfd = accept(fd, (struct sockaddr *)&peer.addr, &peer.len);
 		if (cfd >= 0)
 			break;
 		if (errno != EAGAIN) {
@@ -349,10 +435,8 @@ static int nc_listen(const struct nc_opts *o)
 	/* accept()ed sockets start blocking, as on Linux. */
 	fcntl(cfd, F_SETFL, O_NONBLOCK);
 	if (o->verbose) {
-		char a[INET_ADDRSTRLEN];
 		printf("Connection received on %s %u\n",
-		       inet_ntop(AF_INET, &peer.addr.sin_addr, a, sizeof(a)),
-		       ntohs(peer.addr.sin_port));
+		       nc_addr_text(&peer, a, sizeof(a)), nc_port(&peer));
 		fflush(stdout);
 	}
 	int status = nc_copy(cfd, o, &peer);
@@ -362,7 +446,7 @@ static int nc_listen(const struct nc_opts *o)
 
 static int nc_usage(void)
 {
-	printf("usage: nc [-lnuvz] [-p port] [-w timeout] [destination] [port]\n");
+	printf("usage: nc [-46lnuvz] [-p port] [-w timeout] [destination] [port]\n");
 	return 1;
 }
 
@@ -405,6 +489,8 @@ static int cmd_nc(int argc, char **argv)
 					return nc_usage();
 			}
 			switch (*f) {
+			case '4': o.family = AF_INET; break;
+			case '6': o.family = AF_INET6; break;
 			case 'l': o.listen = true; break;
 			case 'u': o.udp = true; break;
 			case 'z': o.zero = true; break;
@@ -443,7 +529,7 @@ static int cmd_nc(int argc, char **argv)
 }
 
 static const struct shell_cmd nc_cmd[] = {
-	{ "nc", "nc [-l] [-uvz] [-w SEC] [HOST] PORT",
+	{ "nc", "nc [-l] [-46uvz] [-w SEC] [HOST] PORT",
 	  "TCP/UDP connections from the console (netcat)", cmd_nc },
 };
 

@@ -11,10 +11,11 @@
  * LISTEN, UNCONN, TIME-WAIT and SYN-RECV), -l listening ones (TCP
  * LISTEN, UDP UNCONN), -a all. Addresses are always numeric (Kite has
  * no /etc/services): -n is accepted and changes nothing. -4 and -6 keep
- * one family's sockets. IPv6 endpoints are printed as iproute2 does:
- * bracketed ([::]:7, [fe80::1]:546), a dual-stack wildcard (no
- * IPV6_V6ONLY) as "*", and a local address bound to an interface
- * (a link-local scope) followed by %ifname ([fe80::1]%eth0:546).
+ * one family's sockets, TCP and UDP alike. IPv6 endpoints are printed
+ * as iproute2 does: bracketed ([::]:7, [fd00:3::2]:7, [fe80::1]:546), a
+ * dual-stack wildcard (no IPV6_V6ONLY) as "*", and a local address
+ * bound to an interface (a link-local scope) followed by %ifname
+ * ([fe80::1]%eth0:22).
  * Recv-Q / Send-Q are bytes queued, or for a listener its accept queue
  * and backlog, as ss shows them.
  */
@@ -161,13 +162,18 @@ static void tcp_row(const struct tcp_conn_info *ci, void *arg)
 {
 	struct ss_row row = {
 		.netid = "tcp", .state = tcp_ss_state(ci->state),
-		.family = NET_AF_INET,
+		.family = ci->family,
 		.recvq = ci->recvq, .sendq = ci->sendq,
 		.lport = ci->lport, .rport = ci->rport,
 	};
 
-	inet_format(ci->laddr, row.laddr);
-	inet_format(ci->raddr, row.raddr);
+	if (ci->family == NET_AF_INET6) {
+		addr6_text(row.laddr, &ci->laddr6, ci->v6only, ci->nif);
+		addr6_text(row.raddr, &ci->raddr6, true, NULL);
+	} else {
+		inet_format(ci->laddr, row.laddr);
+		inet_format(ci->raddr, row.raddr);
+	}
 	add_row(arg, &row);
 }
 

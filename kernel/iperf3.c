@@ -34,6 +34,7 @@
 #include "kernel/json.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/services.h"
 #include "kernel/sysinfo.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
@@ -642,33 +643,16 @@ static void iperf3_identify(int fd)
 	}
 }
 
+/* One listener per family (arg: the domain), as every service has;
+ * connections from either join the one test there is at a time. */
 static void iperf3_listener(void *arg)
 {
-	(void)arg;
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-	int one = 1, bufsize = IPERF3_SOCKBUF;
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(IPERF3_PORT),
-		.sin_addr.s_addr = htonl(INADDR_ANY),
-	};
+	int lfd = services_tcp_listen("iperf3", (int)(intptr_t)arg,
+				      IPERF3_PORT, IPERF3_BACKLOG,
+				      IPERF3_SOCKBUF);
 
-	/* Accepted connections inherit the listener's buffer sizes, and
-	 * they are fixed once a connection is synchronised (net/tcp.h). */
-	if (lfd < 0 ||
-	    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &bufsize,
-		       sizeof(bufsize)) < 0 ||
-	    setsockopt(lfd, SOL_SOCKET, SO_SNDBUF, &bufsize,
-		       sizeof(bufsize)) < 0 ||
-	    bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    listen(lfd, IPERF3_BACKLOG) < 0) {
-		kprintf("services: iperf3: cannot start (%s)\n",
-			strerror(errno));
-		if (lfd >= 0)
-			close(lfd);
+	if (lfd < 0)
 		return;
-	}
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
 		if (fd < 0) {
@@ -699,7 +683,9 @@ void iperf3_start(void)
 {
 	mutex_init(&iperf3_lock, false);
 	proc_register("/proc/net/iperf3", iperf3_show);
-	if (!thread_create("iperf3", PRIO_NORMAL, iperf3_listener, NULL,
-			   THREAD_STACK_DEFAULT))
+	if (!thread_create("iperf3", PRIO_NORMAL, iperf3_listener,
+			   (void *)(intptr_t)AF_INET, THREAD_STACK_DEFAULT) ||
+	    !thread_create("iperf3-v6", PRIO_NORMAL, iperf3_listener,
+			   (void *)(intptr_t)AF_INET6, THREAD_STACK_DEFAULT))
 		kprintf("services: cannot start iperf3\n");
 }

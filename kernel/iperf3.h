@@ -11,7 +11,8 @@
  * counts each read as a block and may stop well before -k times -l
  * bytes: the server sends up to that, the client decides the end.
  *
- * One test at a time, as iperf3 -s: a listener thread accepts every
+ * One test at a time, as iperf3 -s: a listener thread per family
+ * (0.0.0.0 and an IPV6_V6ONLY [::], as every service has) accepts every
  * connection on the port and reads its cookie; with no test running
  * the connection becomes a new test's control connection, run by a
  * thread of its own (iperf3-test); a connection with the running

@@ -14,7 +14,9 @@
  * of stream, then closes. Connections are bounded by the socket
  * descriptor table (SOCKET_FD_MAX): when it is full accept fails with
  * EMFILE and the listener pauses, leaving new peers in the backlog.
- * Every TCP service below is served the same way (tcp_listener).
+ * Every TCP service below is served the same way (tcp_listener), over
+ * IPv4 and IPv6 both: a 0.0.0.0 listener and an IPV6_V6ONLY [::] one,
+ * each with its thread, as UDP echo has two sockets.
  *
  * TCP discard (RFC 863) on port 9: reads and drops until end of stream.
  *
@@ -72,37 +74,73 @@ static bool loop_port(uint16_t port)
 	       port == 37;
 }
 
-/* The UDP echo sockets: 0.0.0.0:7, and [::]:7 with IPV6_V6ONLY (two
- * sockets, as inetd-style services run with bindv6only, so that ss shows
- * 0.0.0.0:7 and [::]:7 as on Linux). -1 if it cannot be had. */
-static int udp_echo_socket(int domain)
+static const char *family_name(int domain)
 {
-	int fd = socket(domain, SOCK_DGRAM, 0);
-	int on = 1, err;
+	return domain == AF_INET6 ? "IPv6" : "IPv4";
+}
 
-	if (fd < 0)
-		return -1;
+/* Bind fd to port on the wildcard address of its domain: 0.0.0.0, or
+ * [::] with IPV6_V6ONLY. Every service has a socket of each family, as
+ * inetd-style services run with bindv6only, so that ss shows 0.0.0.0:7
+ * and [::]:7 as on Linux (a dual-stack [::] would take the IPv4 port
+ * too and clash with 0.0.0.0). 0, or -1 with errno. */
+static int bind_wildcard(int fd, int domain, uint16_t port)
+{
+	int on = 1;
+
 	if (domain == AF_INET6) {
 		struct sockaddr_in6 sin6 = {
 			.sin6_family = AF_INET6,
-			.sin6_port = htons(ECHO_PORT),
+			.sin6_port = htons(port),
 		};
-		err = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
-				 sizeof(on));
-		if (!err)
-			err = bind(fd, (struct sockaddr *)&sin6, sizeof(sin6));
-	} else {
-		struct sockaddr_in sin = {
-			.sin_family = AF_INET,
-			.sin_port = htons(ECHO_PORT),
-			.sin_addr.s_addr = htonl(INADDR_ANY),
-		};
-		err = bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+			       sizeof(on)) < 0)
+			return -1;
+		return bind(fd, (struct sockaddr *)&sin6, sizeof(sin6));
 	}
-	if (err < 0) {
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+	};
+	return bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+}
+
+/* The UDP echo socket of domain on port 7. -1 if it cannot be had. */
+static int udp_echo_socket(int domain)
+{
+	int fd = socket(domain, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		return -1;
+	if (bind_wildcard(fd, domain, ECHO_PORT) < 0) {
 		kprintf("services: udp echo (%s): cannot start (%s)\n",
-			domain == AF_INET6 ? "IPv6" : "IPv4", strerror(errno));
+			family_name(domain), strerror(errno));
 		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int services_tcp_listen(const char *name, int domain, uint16_t port,
+			int backlog, int bufsize)
+{
+	int fd = socket(domain, SOCK_STREAM, 0);
+	int one = 1;
+
+	/* Accepted connections inherit the listener's buffer sizes, which
+	 * are fixed once a connection is synchronised (net/tcp.h). */
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    (bufsize && (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsize,
+				    sizeof(bufsize)) < 0 ||
+			 setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsize,
+				    sizeof(bufsize)) < 0)) ||
+	    bind_wildcard(fd, domain, port) < 0 || listen(fd, backlog) < 0) {
+		kprintf("services: %s (%s): cannot start (%s)\n", name,
+			family_name(domain), strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	return fd;
@@ -577,41 +615,47 @@ done:
 }
 
 struct tcp_service {
-	const char *name;	/* of the listener thread */
+	const char *name;	/* of the IPv4 listener thread */
+	const char *name6;	/* of the IPv6 one */
 	const char *conn_name;	/* of each connection's thread */
 	uint16_t port;
 	void (*conn)(void *arg);	/* gets the descriptor, closes it */
 };
 
 static const struct tcp_service tcp_services[] = {
-	{ "tcp-echo", "tcp-echo-conn", ECHO_PORT, tcp_echo_conn },
-	{ "tcp-discard", "tcp-discard-conn", DISCARD_PORT, tcp_discard_conn },
-	{ "tcp-chargen", "tcp-chargen-conn", CHARGEN_PORT, tcp_chargen_conn },
-	{ "http", "http-conn", HTTP_PORT, http_conn },
+	{ "tcp-echo", "tcp-echo-v6", "tcp-echo-conn", ECHO_PORT,
+	  tcp_echo_conn },
+	{ "tcp-discard", "tcp-discard-v6", "tcp-discard-conn", DISCARD_PORT,
+	  tcp_discard_conn },
+	{ "tcp-chargen", "tcp-chargen-v6", "tcp-chargen-conn", CHARGEN_PORT,
+	  tcp_chargen_conn },
+	{ "http", "http-v6", "http-conn", HTTP_PORT, http_conn },
 };
 
-/* Accept connections for one service, a thread for each. */
+#define N_TCP_SERVICES	(sizeof(tcp_services) / sizeof(tcp_services[0]))
+
+/* What a listener thread serves: one service, one family. A thread per
+ * listening socket, each asleep in accept() on its own socket, rather
+ * than one thread polling both: poll() sleepers wake at every socket's
+ * news, which would cost each service a wake-up per segment under
+ * load. (Each waiting accept() holds a descriptor slot: see socket.c.) */
+struct tcp_listener_arg {
+	const struct tcp_service *svc;
+	int domain;
+};
+
+static struct tcp_listener_arg tcp_listener_args[N_TCP_SERVICES][2];
+
+/* Accept connections for one service and family, a thread for each. */
 static void tcp_listener(void *arg)
 {
-	const struct tcp_service *svc = arg;
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-	int one = 1;
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(svc->port),
-		.sin_addr.s_addr = htonl(INADDR_ANY),
-	};
+	const struct tcp_listener_arg *la = arg;
+	const struct tcp_service *svc = la->svc;
+	int lfd = services_tcp_listen(svc->name, la->domain, svc->port,
+				      TCP_BACKLOG, 0);
 
-	if (lfd < 0 ||
-	    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    listen(lfd, TCP_BACKLOG) < 0) {
-		kprintf("services: %s: cannot start (%s)\n", svc->name,
-			strerror(errno));
-		if (lfd >= 0)
-			close(lfd);
+	if (lfd < 0)
 		return;
-	}
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
 		if (fd < 0) {
@@ -632,12 +676,17 @@ void services_start(void)
 	if (!thread_create("udp-echo", PRIO_NORMAL, udp_echo, NULL,
 			   THREAD_STACK_DEFAULT))
 		kprintf("services: cannot start udp-echo\n");
-	for (size_t i = 0; i < sizeof(tcp_services) / sizeof(tcp_services[0]);
-	     i++) {
+	for (size_t i = 0; i < N_TCP_SERVICES; i++) {
 		const struct tcp_service *svc = &tcp_services[i];
-		if (!thread_create(svc->name, PRIO_NORMAL, tcp_listener,
-				   (void *)svc, THREAD_STACK_DEFAULT))
-			kprintf("services: cannot start %s\n", svc->name);
+		for (int f = 0; f < 2; f++) {
+			struct tcp_listener_arg *la = &tcp_listener_args[i][f];
+			const char *name = f ? svc->name6 : svc->name;
+			la->svc = svc;
+			la->domain = f ? AF_INET6 : AF_INET;
+			if (!thread_create(name, PRIO_NORMAL, tcp_listener, la,
+					   THREAD_STACK_DEFAULT))
+				kprintf("services: cannot start %s\n", name);
+		}
 	}
 	iperf3_start();
 }

@@ -34,17 +34,26 @@
  * until it is acknowledged or N seconds pass, then orphans what is left.
  * The net-poll thread is kicked after each call that may have sent or
  * armed a timer, so it recomputes its deadline.
+ *
+ * IPv6. An AF_INET6 socket's net_sock has family NET_AF_INET6 from
+ * socket() on, and its sockaddr_in6 endpoints go to the stack's *6
+ * calls (net_sock_bind6, tcp_bind6, tcp_connect6, ...) with the
+ * interface its sin6_scope_id names. The stack may make it speak IPv4
+ * (a v4-mapped address, or a dual-stack listener's IPv4 child): the
+ * user still sees sockaddr_in6, v4-mapped (addr_out).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -60,8 +69,6 @@
 #include "net/stack.h"
 #include "net/tcp.h"
 #include "net/udp.h"
-
-#define IFNAMSIZ 16
 
 struct socket {
 	int refs;			/* interrupts masked */
@@ -376,14 +383,20 @@ static void addr_out(int domain, struct sockaddr *sa, socklen_t *len,
 	*len = sizeof(sin);
 }
 
-/* An IPv6 address's sin6_scope_id: nif's index for a link-local one
- * (RFC 4007 6), else 0. */
+/* Does a take a sin6_scope_id (RFC 4007 6): link-local unicast, or
+ * multicast of link scope or less? Linux's __ipv6_addr_needs_scope_id. */
+static bool needs_scope(const struct ip6_addr *a)
+{
+	return ip6_addr_is_linklocal(a) ||
+	       (ip6_addr_is_multicast(a) &&
+		ip6_addr_scope(a) <= IP6_SCOPE_LINK);
+}
+
+/* An IPv6 address's sin6_scope_id: nif's index where a takes one, else
+ * 0. */
 static uint32_t scope_of(const struct ip6_addr *a, const struct netif *nif)
 {
-	return nif && (ip6_addr_is_linklocal(a) ||
-		       (ip6_addr_is_multicast(a) &&
-			ip6_addr_scope(a) <= IP6_SCOPE_LINK)) ?
-		       (uint32_t)nif->ifindex : 0;
+	return nif && needs_scope(a) ? (uint32_t)nif->ifindex : 0;
 }
 
 /* One end of sk (stack lock held). */
@@ -436,6 +449,15 @@ static int scope_nif(struct net_stack *s, uint32_t scope_id,
 	return -ENODEV;
 }
 
+/* The interface an AF_INET6 endpoint is scoped to (NULL: none). Only an
+ * address that takes a scope has one: Linux ignores sin6_scope_id on
+ * the others, in bind, connect and sendto alike. Stack lock held. */
+static int ep_scope(struct net_stack *s, const struct endpoint *ep,
+		    struct netif **nif)
+{
+	return scope_nif(s, needs_scope(&ep->addr6) ? ep->scope_id : 0, nif);
+}
+
 /* --- socket, bind, connect ----------------------------------------------------- */
 
 int socket(int domain, int type, int protocol)
@@ -445,9 +467,6 @@ int socket(int domain, int type, int protocol)
 
 	type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (domain != AF_INET && domain != AF_INET6)
-		return (int)ret(-EAFNOSUPPORT);
-	/* Over IPv6 Kite has UDP sockets so far. */
-	if (domain == AF_INET6 && type != SOCK_DGRAM)
 		return (int)ret(-EAFNOSUPPORT);
 	if (domain == AF_INET6 && protocol == IPPROTO_ICMP)
 		return (int)ret(-EPROTONOSUPPORT);
@@ -475,9 +494,10 @@ int socket(int domain, int type, int protocol)
 		so->sk = tp ? &tp->sk : NULL;
 	} else {
 		so->sk = net_sock_create(s, kind, so);
-		if (so->sk && domain == AF_INET6)
-			so->sk->family = NET_AF_INET6;
 	}
+	/* Before any other call: the stack reads it at bind and connect. */
+	if (so->sk && domain == AF_INET6)
+		so->sk->family = NET_AF_INET6;
 	net_glue_unlock();
 	if (!so->sk) {
 		free(so);
@@ -491,6 +511,26 @@ int socket(int domain, int type, int protocol)
 		free(so);
 	}
 	return (int)ret(fd);
+}
+
+/* bind(2) of ep, either family, stream or datagram. Stack lock held. */
+static int sk_bind(struct net_stack *s, struct socket *so,
+		   const struct endpoint *ep)
+{
+	struct netif *scope;
+	int err;
+
+	if (ep->family != AF_INET6)
+		return sock_stream(so) ?
+			       tcp_bind(s, tcp_sk(so->sk), ep->addr, ep->port) :
+			       net_sock_bind(s, so->sk, ep->addr, ep->port);
+	err = ep_scope(s, ep, &scope);
+	if (err)
+		return err;
+	return sock_stream(so) ? tcp_bind6(s, tcp_sk(so->sk), &ep->addr6,
+					   scope, ep->port) :
+				 net_sock_bind6(s, so->sk, &ep->addr6, scope,
+						ep->port);
 }
 
 int bind(int fd, const struct sockaddr *sa, socklen_t len)
@@ -507,19 +547,7 @@ int bind(int fd, const struct sockaddr *sa, socklen_t len)
 		err = -EAFNOSUPPORT;
 	if (!err) {
 		struct net_stack *s = stack_lock();
-		struct netif *scope = NULL;
-		if (!so->sk)
-			err = -EBADF;
-		else if (ep.family == AF_INET6 &&
-			 !(err = scope_nif(s, ep.scope_id, &scope)))
-			err = net_sock_bind6(s, so->sk, &ep.addr6, scope,
-					     ep.port);
-		else if (err)
-			;
-		else if (sock_stream(so))
-			err = tcp_bind(s, tcp_sk(so->sk), ep.addr, ep.port);
-		else
-			err = net_sock_bind(s, so->sk, ep.addr, ep.port);
+		err = so->sk ? sk_bind(s, so, &ep) : -EBADF;
 		net_glue_unlock();
 	}
 	sock_put(so);
@@ -551,8 +579,14 @@ static int stream_connect(struct socket *so, const struct sockaddr *sa,
 	if (err)
 		return err;
 	struct net_stack *s = stack_lock();
-	err = so->sk ? tcp_connect(s, tcp_sk(so->sk), ep.addr, ep.port) :
-		       -EBADF;
+	struct netif *scope = NULL;
+	if (!so->sk)
+		err = -EBADF;
+	else if (ep.family != AF_INET6)
+		err = tcp_connect(s, tcp_sk(so->sk), ep.addr, ep.port);
+	else if (!(err = ep_scope(s, &ep, &scope)))
+		err = tcp_connect6(s, tcp_sk(so->sk), &ep.addr6, scope,
+				   ep.port);
 	net_glue_unlock();
 	net_glue_kick();		/* the SYN's retransmission timer */
 	if (err != -EINPROGRESS || so->nonblock)
@@ -592,7 +626,7 @@ int connect(int fd, const struct sockaddr *sa, socklen_t len)
 		else if (unspec)
 			err = net_sock_disconnect(s, so->sk);
 		else if (ep.family == AF_INET6 &&
-			 !(err = scope_nif(s, ep.scope_id, &scope)))
+			 !(err = ep_scope(s, &ep, &scope)))
 			err = net_sock_connect6(s, so->sk, &ep.addr6, scope,
 						ep.port);
 		else if (!err)
@@ -754,7 +788,7 @@ static ssize_t do_send(int fd, const void *buf, size_t len, int flags,
 		if (!so->sk)
 			err = -EBADF;
 		else if (sa && ep.family == AF_INET6 &&
-			 !(err = scope_nif(s, ep.scope_id, &scope)))
+			 !(err = ep_scope(s, &ep, &scope)))
 			err = net_sock_sendto6(s, so->sk, buf, len, &ep.addr6,
 					       scope, ep.port);
 		else if (!err)
@@ -1041,8 +1075,11 @@ int getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 	return (int)ret(sock_name(fd, sa, len, true));
 }
 
-/* The stack option a (level, name) pair stands for, or -1. */
-static int net_opt(int level, int name)
+/* The stack option a (level, name) pair stands for on a socket of
+ * domain, or -1. IPPROTO_IPV6 is an AF_INET6 socket's level only (Linux
+ * answers ENOPROTOOPT on an AF_INET one); an AF_INET6 socket takes
+ * IPPROTO_IP options too, for the IPv4 it may speak. */
+static int net_opt(int domain, int level, int name)
 {
 	if (level == SOL_SOCKET) {
 		switch (name) {
@@ -1056,7 +1093,7 @@ static int net_opt(int level, int name)
 		case IP_TTL: return NET_IP_TTL;
 		case IP_RECVTTL: return NET_IP_RECVTTL;
 		}
-	} else if (level == IPPROTO_IPV6) {
+	} else if (level == IPPROTO_IPV6 && domain == AF_INET6) {
 		switch (name) {
 		case IPV6_V6ONLY: return NET_IPV6_V6ONLY;
 		case IPV6_UNICAST_HOPS: return NET_IP_TTL;
@@ -1075,7 +1112,7 @@ static uint64_t timeval_us(const struct timeval *tv)
 static int set_opt(struct socket *so, int level, int name, const void *val,
 		   socklen_t len)
 {
-	int opt = net_opt(level, name);
+	int opt = net_opt(so->domain, level, name);
 	int err;
 
 	if (opt >= 0) {
@@ -1194,7 +1231,7 @@ static void opt_out(void *val, socklen_t *len, const void *v, size_t size)
 static int get_opt(struct socket *so, int level, int name, void *val,
 		   socklen_t *len)
 {
-	int opt = net_opt(level, name);
+	int opt = net_opt(so->domain, level, name);
 	int v = 0, err = 0;
 
 	if (level == SOL_SOCKET &&
@@ -1484,7 +1521,14 @@ int fcntl(int fd, int cmd, ...)
 int inet_pton(int af, const char *src, void *dst)
 {
 	uint32_t a;
+	struct ip6_addr a6;
 
+	if (af == AF_INET6) {
+		if (!ip6_addr_parse(src, &a6))
+			return 0;
+		memcpy(dst, a6.b, sizeof(a6.b));
+		return 1;
+	}
 	if (af != AF_INET)
 		return (int)ret(-EAFNOSUPPORT);
 	if (!inet_parse(src, &a))
@@ -1496,15 +1540,20 @@ int inet_pton(int af, const char *src, void *dst)
 
 const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
 {
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 	uint32_t a;
 
-	if (af != AF_INET) {
+	if (af == AF_INET6) {
+		struct ip6_addr a6;
+		memcpy(a6.b, src, sizeof(a6.b));
+		ip6_addr_format(&a6, buf);
+	} else if (af == AF_INET) {
+		memcpy(&a, src, sizeof(a));
+		inet_format(ntohl(a), buf);
+	} else {
 		ret(-EAFNOSUPPORT);
 		return NULL;
 	}
-	memcpy(&a, src, sizeof(a));
-	inet_format(ntohl(a), buf);
 	if (strlen(buf) + 1 > size) {
 		ret(-ENOSPC);
 		return NULL;
@@ -1531,4 +1580,34 @@ char *inet_ntoa(struct in_addr in)
 
 	inet_format(ntohl(in.s_addr), buf);
 	return buf;
+}
+
+/* --- net/if.h --------------------------------------------------------------------- */
+
+unsigned if_nametoindex(const char *name)
+{
+	struct net_stack *s = stack_lock();
+	struct netif *nif = net_netif_by_name(s, name);
+	unsigned idx = nif ? (unsigned)nif->ifindex : 0;
+
+	net_glue_unlock();
+	if (!idx)
+		errno = ENODEV;
+	return idx;
+}
+
+char *if_indextoname(unsigned index, char *name)
+{
+	struct net_stack *s = stack_lock();
+	struct netif *nif;
+	int err = index ? scope_nif(s, index, &nif) : -ENXIO;
+
+	if (!err)
+		snprintf(name, IF_NAMESIZE, "%s", nif->name);
+	net_glue_unlock();
+	if (err) {
+		errno = ENXIO;		/* Linux's, for an unknown index */
+		return NULL;
+	}
+	return name;
 }

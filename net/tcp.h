@@ -202,13 +202,15 @@ struct tcp_sysctl {
  * unacceptable ACK with an ACK would otherwise loop for ever. */
 bool tcp_oow_ok(struct net_stack *s, uint32_t *last);
 
-/* One row of tcp_foreach(): what ss and /proc/net/tcp{,6} show. The
- * addresses are those of family (see struct net_sock); nif, for IPv6,
- * the interface a link-local pair is scoped to (NULL: none). */
+/* One row of tcp_foreach(): what ss shows. The addresses are those of
+ * family (see struct net_sock); nif, for IPv6, the interface a
+ * link-local pair is scoped to (NULL: none); v6only, for an IPv6
+ * socket, IPV6_V6ONLY (a [::] listener without it takes IPv4 too). */
 struct tcp_conn_info {
 	uint8_t state;			/* enum tcp_fsm_state */
 	bool orphan;
 	uint8_t family;			/* NET_AF_INET or NET_AF_INET6 */
+	bool v6only;
 	union {
 		uint32_t laddr;		/* NET_AF_INET: host order */
 		struct ip6_addr laddr6;

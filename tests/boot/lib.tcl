@@ -57,6 +57,50 @@ proc kite_run {line} {
 	return [string range $out 0 end-[string length "\nkite> "]]
 }
 
+# Run a guest command until its output matches re (want 1) or stops
+# matching it (want 0), for up to secs seconds: the stack finishes
+# closes on its own time. The last output.
+proc kite_run_until {line re secs {want 1}} {
+	set end [expr {[clock milliseconds] + $secs * 1000}]
+	while {1} {
+		set out [kite_run $line]
+		if {[regexp -line -- $re $out] == $want ||
+		    [clock milliseconds] >= $end} {
+			return $out
+		}
+		after 250
+	}
+}
+
+# Wait for a pattern from a host helper spawned as hid; the text
+# matched, or "".
+proc host_expect {hid re} {
+	expect {
+		-i $hid -re $re { return $expect_out(0,string) }
+		-i $hid timeout { return "" }
+		-i $hid eof { return "" }
+	}
+}
+
+# Read the guest console until re or the prompt (nc ended); the text,
+# without CRs.
+proc guest_until {re} {
+	expect {
+		-re $re { return [string map {"\r" ""} $expect_out(buffer)] }
+		-re {\nkite> $} { return [string map {"\r" ""} $expect_out(buffer)] }
+		timeout { return "<timeout>" }
+		eof { return "<eof>" }
+	}
+}
+
+# End an nc session that is still running (after a failure).
+proc nc_end {out} {
+	if {![regexp {\nkite> $} $out]} {
+		send -- "\x03"
+		expect -re {\nkite> $}
+	}
+}
+
 # Check that output matches a regular expression.
 proc check {name out re} {
 	if {[regexp -line -- $re $out]} {

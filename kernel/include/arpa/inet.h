@@ -1,8 +1,9 @@
 /*
  * Address text conversions (POSIX <arpa/inet.h>), implemented in
- * kernel/socket.c over net/inet.c. Only dotted quads ("10.0.2.15") are
- * understood, for AF_INET; AF_INET6 answers EAFNOSUPPORT until IPv6
- * exists.
+ * kernel/socket.c over net/inet.c and net/ip6_addr.c: dotted quads
+ * ("10.0.2.15") for AF_INET; for AF_INET6 any RFC 4291 2.2 form in
+ * ("fd00:3::2", "::ffff:10.0.3.1"; no "%zone", as glibc) and RFC 5952
+ * text out.
  */
 #ifndef _ARPA_INET_H
 #define _ARPA_INET_H

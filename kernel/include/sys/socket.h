@@ -32,6 +32,15 @@
  * SO_SNDTIMEO (send, connect: EINPROGRESS when it passes, as Linux);
  * close() from another thread wakes a blocked call, which then fails
  * with EBADF.
+ *
+ * AF_INET6 (RFC 3493) takes the same SOCK_DGRAM (UDP) and SOCK_STREAM
+ * (TCP) sockets with struct sockaddr_in6, whose sin6_scope_id (an
+ * if_nametoindex() value, <net/if.h>) names the interface of a
+ * link-local address. Without IPV6_V6ONLY (set before bind) a socket
+ * bound to [::] also takes IPv4 peers, and a v4-mapped address
+ * (::ffff:a.b.c.d) given to bind or connect makes it speak IPv4; either
+ * way its addresses are shown v4-mapped, as on Linux.
+ * IPV6_UNICAST_HOPS is the hop limit of what it sends.
  */
 #ifndef _SYS_SOCKET_H
 #define _SYS_SOCKET_H
