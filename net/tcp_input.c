@@ -97,6 +97,11 @@ static void syn_options(struct net_stack *s, struct tcp_sock *tp,
 	tp->mss = (uint16_t)(mss < 64 ? 64 : mss);
 	tp->irs = g->seq;
 	tp->rcv_nxt = g->seq + 1;
+	/* Nothing offered past RCV.NXT yet. rcv_adv is compared in
+	 * sequence space from here on (window_field(), acceptable()): left
+	 * at 0 it would lie ahead of about half of all RCV.NXTs, and the
+	 * first ACK would offer far more than the ring holds. */
+	tp->rcv_adv = tp->rcv_nxt;
 	/* A SYN's window is never scaled (RFC 7323 2.2). */
 	snd_wnd_set(tp, g->wnd, g->seq);
 }

@@ -165,7 +165,7 @@ static void xmit(struct net_stack *s, struct tcp_sock *tp, uint32_t seq,
 		uint32_t edge = tp->rcv_nxt + ((uint32_t)win << (syn ? 0 :
 						tp->rcv_wscale));
 
-		if (seq_gt(edge, tp->rcv_adv) || tp->rcv_adv == 0)
+		if (seq_gt(edge, tp->rcv_adv))
 			tp->rcv_adv = edge;
 		tp->flags &= ~(TF_ACKNOW | TF_DELACK);
 		tp->t_delack = 0;

@@ -5,11 +5,21 @@
  * Two whole stacks on the simulated wire (tests/net/sim.h): node 0 at
  * 10.0.0.1 connects from port 40000 to a listener on node 1, 10.0.0.2
  * port 8080. The harness opens a real connection and drives one end,
- * the target, into the state byte 0 picks (mod S_N below); from then on
- * the wire is cut (the target's answers are lost) and the input's
- * segments, forged as coming from the other end, go to the target's
- * 4-tuple, interleaved with time, user calls and polls. Byte 1 is a
- * variant: V_* bits.
+ * the target, into the state byte 0 picks (its low 7 bits mod S_N
+ * below); from then on the wire is cut (the target's answers are lost)
+ * and the input's segments, forged as coming from the other end, go to
+ * the target's 4-tuple, interleaved with time, user calls and polls.
+ * Byte 1 is a variant: V_* bits. Byte 0's top bit is one more, V_IPV6
+ * (byte 1 has no bit left): the same scenario over IPv6. Both nodes
+ * then have IPv6 on and a global address, node 0 fd00::1 and node 1
+ * fd00::2 (/64, DAD done before the scenario starts), the listener is
+ * bound to [::]:8080 (dual-stack, its port in both families' tables),
+ * the client to [::]:40000, both sockets of family NET_AF_INET6, and the
+ * forged segments come in IPv6 packets with the IPv6 pseudo-header
+ * checksum (op 0x08 below leaves it wrong all the same). Without it
+ * everything is IPv4, as it always was: an input's bytes mean what they
+ * meant before V_IPV6 existed (byte 0's top bit was unused by every
+ * corpus and regression input).
  *
  * Then a sequence of operations, an op byte each; op & 7 is:
  *   0-3, 7  a segment; op bits: 0x08 leave the checksum wrong, 0x10
@@ -30,17 +40,22 @@
  *   6       the wire: op 0x08 set cuts it, clear reconnects it
  * After every operation both stacks are checked (check_stack): the
  * counters of /proc/net/sockstat against the TCBs and records really
- * hashed, rings and sequence numbers, and that every connection that
- * waits for something has a timer that will fire. The bare ACKs sent
+ * hashed, the references in both TCP port tables against the TCBs and
+ * records that hold them (sk.port_fams, TW_PORT, TW_PORT6), every TCB
+ * and record of the scenario's family and between the two nodes'
+ * addresses, rings, sequence numbers and the window offered (never past
+ * the ring's free space), and that every connection that waits for
+ * something has a timer that will fire. The bare ACKs sent
  * must stay within what the operations and the other segments explain
  * (check_traffic): more is two ends ACKing each other's ACKs forever,
  * an ACK storm. At the end every
  * socket is closed and, within the bounded lifetimes of orphans and
- * TIME_WAIT, everything must be gone: no TCB, record, ring, port or
- * allocation left.
+ * TIME_WAIT, everything must be gone: no TCB, record, ring, port (of
+ * either family) or allocation left.
  */
 #include <errno.h>
 
+#include "net/ip6.h"
 #include "net/portalloc.h"
 #include "net/sock.h"
 #include "net/tcp.h"
@@ -80,6 +95,8 @@ enum scenario {
 #define V_NODELAY	0x20
 #define V_BACKLOG1	0x40	/* listener backlog 1: SYN cookies soon */
 #define V_NOCOOKIES	0x80	/* net.ipv4.tcp_syncookies = 0 */
+#define V_IPV6		0x100	/* byte 0's 0x80: all of it over IPv6 */
+#define SC_IPV6		0x80	/* where V_IPV6 is in byte 0 */
 
 #define NHELD		8
 #define NPEERPORTS	4
@@ -91,6 +108,7 @@ static struct tcp_sock *lsn;		/* node 1's listener, user-held */
 static struct tcp_sock *held[2][NHELD];	/* user-held sockets */
 static bool cut, cut_from[2];
 static uint16_t ip_id;
+static bool v6;				/* V_IPV6 */
 
 /* Environment: FUZZ_TCP_VERBOSE=1 prints the state the setup reached
  * and the target's connections after each operation, =2 also every
@@ -118,19 +136,57 @@ static struct {
 
 /* --- the wire ------------------------------------------------------------ */
 
-static void print_frame(int from, const uint8_t *f, unsigned len)
+/* Node i's IPv6 address (V_IPV6): fd00::i+1. */
+static struct ip6_addr node_addr6(int i)
 {
-	if (len < ETH_HLEN + IP_HLEN + TCP_HLEN ||
-	    f[ETH_HLEN + 9] != IPPROTO_TCP_)
-		return;
-	const uint8_t *ip = f + ETH_HLEN, *t = ip + (ip[0] & 15) * 4;
+	struct ip6_addr a = { 0 };
 
+	a.b[0] = 0xfd;
+	a.b[15] = (uint8_t)(i + 1);
+	return a;
+}
+
+/* The TCP segment a frame carries over IPv4 or IPv6 (no extension
+ * headers: the stack sends none), its length in *len; NULL if none. */
+static const uint8_t *frame_tcp(const uint8_t *f, unsigned flen, size_t *len)
+{
+	const uint8_t *ip = f + ETH_HLEN;
+
+	if (flen >= ETH_HLEN + IP_HLEN + TCP_HLEN &&
+	    get_be16(f + 12) == ETH_P_IP) {
+		size_t ihl = (size_t)(ip[0] & 15) * 4, tot = get_be16(ip + 2);
+
+		if (ip[9] != IPPROTO_TCP_ || tot > flen - ETH_HLEN ||
+		    tot < ihl + TCP_HLEN)
+			return NULL;
+		*len = tot - ihl;
+		return ip + ihl;
+	}
+	if (flen >= ETH_HLEN + IP6_HLEN + TCP_HLEN &&
+	    get_be16(f + 12) == ETH_P_IPV6) {
+		size_t plen = get_be16(ip + 4);
+
+		if (ip[6] != IP6_NH_TCP ||
+		    plen > flen - ETH_HLEN - IP6_HLEN || plen < TCP_HLEN)
+			return NULL;
+		*len = plen;
+		return ip + IP6_HLEN;
+	}
+	return NULL;
+}
+
+static void print_frame(int from, const uint8_t *f, unsigned flen)
+{
+	size_t len;
+	const uint8_t *t = frame_tcp(f, flen, &len);
+
+	if (!t)
+		return;
 	fprintf(stderr, "    t=%llu node %d%s %u > %u seq %u ack %u flags %#x "
 		"win %u len %d\n", (unsigned long long)sim.now, from,
 		cut || cut_from[from] ? " (lost)" : "", get_be16(t),
 		get_be16(t + 2), get_be32(t + 4), get_be32(t + 8), t[13],
-		get_be16(t + 14), (int)(get_be16(ip + 2) - (ip[0] & 15) * 4 -
-					(t[12] >> 4) * 4));
+		get_be16(t + 14), (int)len - (t[12] >> 4) * 4);
 }
 
 static bool filter(struct sim *sm, int from, const uint8_t *f, unsigned len)
@@ -139,28 +195,23 @@ static bool filter(struct sim *sm, int from, const uint8_t *f, unsigned len)
 	return cut || cut_from[from];
 }
 
-static void tap(struct sim *sm, int from, const uint8_t *f, unsigned len)
+static void tap(struct sim *sm, int from, const uint8_t *f, unsigned flen)
 {
 	(void)sm;
 	if (verbose >= 2)
-		print_frame(from, f, len);
-	if (len < ETH_HLEN + IP_HLEN + TCP_HLEN ||
-	    get_be16(f + 12) != ETH_P_IP)
-		return;
-	const uint8_t *ip = f + ETH_HLEN;
-	size_t ihl = (size_t)(ip[0] & 15) * 4, tot = get_be16(ip + 2);
+		print_frame(from, f, flen);
+	size_t len;
+	const uint8_t *t = frame_tcp(f, flen, &len);
 
-	if (ip[9] != IPPROTO_TCP_ || tot > len - ETH_HLEN ||
-	    tot < ihl + TCP_HLEN)
+	if (!t)
 		return;
-	const uint8_t *t = ip + ihl;
 	size_t doff = (size_t)(t[12] >> 4) * 4;
 	unsigned k = (uint16_t)(get_be16(t + 2) - pport);
 	struct tcp_opts o;
 
-	if (doff < TCP_HLEN || doff > tot - ihl)
+	if (doff < TCP_HLEN || doff > len)
 		return;
-	if (tot - ihl == doff && !(t[13] & (TCP_SYN | TCP_FIN | TCP_RST)))
+	if (len == doff && !(t[13] & (TCP_SYN | TCP_FIN | TCP_RST)))
 		bare_acks++;
 	else
 		other_segs++;
@@ -168,7 +219,7 @@ static void tap(struct sim *sm, int from, const uint8_t *f, unsigned len)
 		return;
 	last_out[k].valid = true;
 	last_out[k].ack = get_be32(t + 8);
-	last_out[k].end = get_be32(t + 4) + (uint32_t)(tot - ihl - doff) +
+	last_out[k].end = get_be32(t + 4) + (uint32_t)(len - doff) +
 			  !!(t[13] & TCP_SYN) + !!(t[13] & TCP_FIN);
 	if (tcp_opt_parse(t + TCP_HLEN, doff - TCP_HLEN, t[13] & TCP_SYN,
 			  &o) == 0 && o.has_ts)
@@ -257,22 +308,101 @@ static bool is_held(int node, const struct tcp_sock *tp)
 	return false;
 }
 
+/* Node `node`'s address and the other node's, in the scenario's
+ * family: every connection of the scenario is between these two. */
+static struct tcp_addrs node_addrs(int node)
+{
+	if (!v6)
+		return tcp_addrs4(FUZZ_ADDR(node), FUZZ_ADDR(1 - node));
+	return (struct tcp_addrs){ .v6 = true,
+				   .laddr6 = node_addr6(node),
+				   .raddr6 = node_addr6(1 - node) };
+}
+
 /* The target's connection with peer port index k, or its record. */
 static struct tcp_sock *tconn(unsigned k)
 {
-	struct tcp_addrs a = tcp_addrs4(FUZZ_ADDR(T), FUZZ_ADDR(P));
+	struct tcp_addrs a = node_addrs(T);
 
 	return tcp_lookup(ST(T), &a, tport, (uint16_t)(pport + k));
 }
 
 static struct tcp_tw *ttw(unsigned k)
 {
-	struct tcp_addrs a = tcp_addrs4(FUZZ_ADDR(T), FUZZ_ADDR(P));
+	struct tcp_addrs a = node_addrs(T);
 
 	return tcp_tw_lookup(ST(T), &a, tport, (uint16_t)(pport + k));
 }
 
+/* --- sockets of the scenario's family ------------------------------------- */
+
+static struct tcp_sock *sock_create(int node)
+{
+	struct tcp_sock *tp = tcp_sock_create(ST(node), NULL);
+
+	if (tp && v6)
+		tp->sk.family = NET_AF_INET6;
+	return tp;
+}
+
+/* Bind to the wildcard address: 0.0.0.0, or [::] (dual-stack). */
+static int sock_bind(int node, struct tcp_sock *tp, uint16_t port)
+{
+	if (!v6)
+		return tcp_bind(ST(node), tp, 0, port);
+	return tcp_bind6(ST(node), tp, &ip6_addr_any, NULL, port);
+}
+
+/* Node 0 connects to node 1's PORT. */
+static int sock_connect(struct tcp_sock *tp)
+{
+	struct ip6_addr dst = node_addr6(1);
+
+	if (!v6)
+		return tcp_connect(ST(0), tp, FUZZ_ADDR(1), PORT);
+	return tcp_connect6(ST(0), tp, &dst, NULL, PORT);
+}
+
 /* --- invariants ----------------------------------------------------------- */
+
+/* The references a node's TCBs and records hold on each TCP port, in
+ * the IPv4 and the IPv6 table ([0] NET_PORT_V4, [1] NET_PORT_V6), and
+ * the ports that have any: what the tables must say. */
+static unsigned port_holds[2][65536];
+static uint16_t ports_held[65536];
+static unsigned nports;
+
+/* One holder of port in the tables of fams (NET_PORT_*). */
+static void count_port(uint16_t port, unsigned fams)
+{
+	if (!fams)
+		return;
+	if (!port_holds[0][port] && !port_holds[1][port])
+		ports_held[nports++] = port;
+	for (unsigned f = 0; f < 2; f++)
+		port_holds[f][port] += !!(fams & (NET_PORT_V4 << f));
+}
+
+/* Each table against the holders counted: the same references on each
+ * port, and no port held by none of them. Then the counts start over. */
+static void check_ports(struct net_stack *s)
+{
+	for (unsigned f = 0; f < 2; f++) {
+		struct port_table *pt = tcp_ports(s, NET_PORT_V4 << f);
+		unsigned used = 0;
+
+		for (unsigned i = 0; i < nports; i++) {
+			uint16_t port = ports_held[i];
+
+			FUZZ_CHECK(port_refs(pt, port) == port_holds[f][port]);
+			used += port_holds[f][port] != 0;
+		}
+		FUZZ_CHECK(pt->in_use == used);
+	}
+	for (unsigned i = 0; i < nports; i++)
+		port_holds[0][ports_held[i]] = port_holds[1][ports_held[i]] = 0;
+	nports = 0;
+}
 
 static uint64_t first_deadline(const struct tcp_sock *tp)
 {
@@ -288,8 +418,23 @@ static uint64_t first_deadline(const struct tcp_sock *tp)
 }
 
 /* One TCB's own state; returns the bytes of its rings. */
-static size_t check_tcb(struct net_stack *s, const struct tcp_sock *tp)
+static size_t check_tcb(int node, const struct tcp_sock *tp)
 {
+	/* The scenario's family; a port in the tables of its family only
+	 * (both for a dual-stack [::]); the two nodes' addresses. */
+	FUZZ_CHECK(tp->sk.family == (v6 ? NET_AF_INET6 : NET_AF_INET));
+	FUZZ_CHECK(!!(tp->flags & TF_PORT) == !!tp->sk.port_fams);
+	FUZZ_CHECK(!(tp->sk.port_fams & ~(NET_PORT_V4 | NET_PORT_V6)));
+	if (!v6)
+		FUZZ_CHECK(!(tp->sk.port_fams & NET_PORT_V6));
+	if (tp->flags & TF_PORT)
+		count_port(tp->sk.lport, tp->sk.port_fams);
+	if (tp->sk.connected && tp->state != TCP_LISTEN) {
+		struct tcp_addrs a, want = node_addrs(node);
+
+		tcp_sk_addrs(&tp->sk, &a);
+		FUZZ_CHECK(tcp_addrs_eq(&a, &want));
+	}
 	if (tp->sndbuf) {
 		FUZZ_CHECK(tp->snd_len <= tp->snd_size);
 		FUZZ_CHECK(tp->snd_head < tp->snd_size);
@@ -299,6 +444,12 @@ static size_t check_tcb(struct net_stack *s, const struct tcp_sock *tp)
 	if (tp->state == TCP_CLOSED || tp->state == TCP_LISTEN)
 		return tp->sndbuf ? tp->snd_size + tp->rcv_size : 0;
 	FUZZ_CHECK(tp->sndbuf && tp->rcvbuf);
+	/* The window offered never goes past the ring's free space
+	 * (tcp.h): the right edge advertised is at most the last byte the
+	 * ring can take. In SYN_SENT nothing has been offered yet. */
+	if (tp->state != TCP_SYN_SENT)
+		FUZZ_CHECK(seq_leq(tp->rcv_adv, tp->rcv_nxt + tp->rcv_size -
+						     tp->rcv_len));
 	FUZZ_CHECK(seq_leq(tp->snd_una, tp->snd_nxt));
 	FUZZ_CHECK(seq_leq(tp->snd_nxt, tp->snd_max));
 	/* No per-segment queue: what is in flight is in the ring, plus a
@@ -322,20 +473,30 @@ static size_t check_tcb(struct net_stack *s, const struct tcp_sock *tp)
 		FUZZ_CHECK(tp->t_keep != 0);	/* its maximum linger */
 	if (tp->snd_una != tp->snd_max)
 		FUZZ_CHECK(tp->t_rexmt != 0);	/* retransmission */
-	(void)s;
 	return tp->snd_size + tp->rcv_size;
 }
 
-static void check_tw(struct net_stack *s)
+static void check_tw(int node)
 {
+	struct net_stack *s = ST(node);
 	unsigned hashed = 0, queued = 0;
 
 	for (int i = 0; i < TCP_EHASH_SIZE; i++)
 		for (const struct tcp_tw *tw = s->tcp.twhash[i]; tw;
 		     tw = tw->hnext) {
-			struct tcp_addrs a;
+			struct tcp_addrs a, want = node_addrs(node);
 
+			/* A struct tcp_tw6 for a v6 connection, between
+			 * the two nodes' global addresses (no scope). */
+			FUZZ_CHECK(!!(tw->flags & TW_V6) == v6);
 			tcp_tw_addrs(tw, &a);
+			FUZZ_CHECK(tcp_addrs_eq(&a, &want));
+			FUZZ_CHECK(!tcp_tw_nif(tw));
+			if (!v6)
+				FUZZ_CHECK(!(tw->flags & TW_PORT6));
+			count_port(tw->lport,
+				   ((tw->flags & TW_PORT) ? NET_PORT_V4 : 0) |
+				   ((tw->flags & TW_PORT6) ? NET_PORT_V6 : 0));
 			FUZZ_CHECK(tcp_ehash(&a, tw->lport, tw->rport) ==
 				   (unsigned)i);
 			/* A 4-tuple is a connection or a record, never both. */
@@ -392,7 +553,7 @@ static void check_stack(int node)
 					synq += c->parent == l &&
 						(c->flags & TF_SYNQ);
 			FUZZ_CHECK(synq == l->synq && synq <= l->backlog);
-			mem += check_tcb(s, l);
+			mem += check_tcb(node, l);
 			hashed++;
 		}
 	for (int i = 0; i < TCP_EHASH_SIZE; i++)
@@ -413,7 +574,7 @@ static void check_stack(int node)
 				   !!tp->parent == 1);
 			if (tp->parent)
 				FUZZ_CHECK(tp->parent->state == TCP_LISTEN);
-			mem += check_tcb(s, tp);
+			mem += check_tcb(node, tp);
 			orphans += !!(tp->flags & TF_ORPHAN);
 			estab += tp->state == TCP_ESTABLISHED ||
 				 tp->state == TCP_CLOSE_WAIT;
@@ -426,7 +587,7 @@ static void check_stack(int node)
 			continue;
 		FUZZ_CHECK(tp->state == TCP_CLOSED);
 		FUZZ_CHECK(!(tp->flags & TF_ORPHAN) && !tp->parent);
-		mem += check_tcb(s, tp);
+		mem += check_tcb(node, tp);
 		unhashed++;
 	}
 	FUZZ_CHECK(s->tcp.inuse == hashed);
@@ -434,7 +595,8 @@ static void check_stack(int node)
 	FUZZ_CHECK(s->tcp.orphans == orphans);
 	FUZZ_CHECK(s->tcp.estab == estab);
 	FUZZ_CHECK(s->tcp.mem == mem);
-	check_tw(s);
+	check_tw(node);
+	check_ports(s);
 }
 
 /* --- driving the target into its state ----------------------------------- */
@@ -462,7 +624,37 @@ static void send_pattern(int node, struct tcp_sock *tp, uint32_t n)
 	}
 }
 
-static bool setup(unsigned sc, uint8_t v)
+/* V_IPV6: IPv6 on at both nodes, each with its global address usable
+ * (DAD done: one solicitation after a random wait of up to a second). */
+static bool ip6_up(void)
+{
+	for (int i = 0; i < 2; i++) {
+		struct ip6_addr a = node_addr6(i);
+
+		ST(i)->now = sim.now;
+		FUZZ_CHECK(ip6_enable(ST(i), sim.node[i].nif) == 0);
+		FUZZ_CHECK(ip6_addr_add(ST(i), sim.node[i].nif, &a, 64) == 0);
+	}
+	for (int n = 0; n < 40; n++) {
+		bool usable = true;
+
+		for (int i = 0; i < 2; i++) {
+			struct ip6_addr a = node_addr6(i);
+			const struct ip6_ifaddr *ifa =
+				ip6_ifaddr_find(sim.node[i].nif, &a);
+
+			usable = usable && ifa &&
+				 !(ifa->flags & (IP6_IFA_TENTATIVE |
+						 IP6_IFA_DADFAILED));
+		}
+		if (usable)
+			return true;
+		run(100);
+	}
+	return false;
+}
+
+static bool setup(unsigned sc, unsigned v)
 {
 	struct tcp_sock *c, *srv = NULL, *tu, *pu;
 	bool orphan = sc >= S_ORPHAN_FIN_WAIT_1;
@@ -476,27 +668,36 @@ static bool setup(unsigned sc, uint8_t v)
 	if (v & V_NOCOOKIES)
 		ST(1)->tcp.sysctl.syncookies = 0;
 
-	lsn = tcp_sock_create(ST(1), NULL);
+	if (v6 && !ip6_up())
+		return false;
+	lsn = sock_create(1);
 	set_bufs(1, lsn, v);
 	if (v & V_KEEPALIVE)
 		tcp_set_keepalive(ST(1), lsn, true);
-	FUZZ_CHECK(tcp_bind(ST(1), lsn, 0, PORT) == 0);
+	FUZZ_CHECK(sock_bind(1, lsn, PORT) == 0);
 	FUZZ_CHECK(tcp_listen(ST(1), lsn, (v & V_BACKLOG1) ? 1 : 4) == 0);
-	/* Both ends know each other's MAC before anything is lost. */
-	icmp_send_echo(ST(0), 0, FUZZ_ADDR(1), 1, 1, NULL, 0, 0);
+	/* Both ends know each other's MAC before anything is lost (ARP,
+	 * or Neighbor Discovery: the request's NS tells node 1 too). */
+	if (v6) {
+		struct ip6_addr dst = node_addr6(1);
+
+		icmp6_send_echo(ST(0), &dst, NULL, 1, 1, NULL, 0, 0);
+	} else {
+		icmp_send_echo(ST(0), 0, FUZZ_ADDR(1), 1, 1, NULL, 0, 0);
+	}
 	run(10);
 	if (sc == S_LISTEN)
 		return lsn->state == TCP_LISTEN;
 
-	c = tcp_sock_create(ST(0), NULL);
+	c = sock_create(0);
 	set_bufs(0, c, v);
-	FUZZ_CHECK(tcp_bind(ST(0), c, 0, CPORT) == 0);
+	FUZZ_CHECK(sock_bind(0, c, CPORT) == 0);
 	hold(0, c);
 	if (sc == S_SYN_SENT)
 		cut = true;
 	if (sc == S_SYN_RECEIVED)
 		cut_from[1] = true;	/* the SYN-ACK is lost */
-	FUZZ_CHECK(tcp_connect(ST(0), c, FUZZ_ADDR(1), PORT) == -EINPROGRESS);
+	FUZZ_CHECK(sock_connect(c) == -EINPROGRESS);
 	if (sc == S_SYN_SENT)
 		return c->state == TCP_SYN_SENT;
 	if (sc == S_SYN_RECEIVED) {
@@ -605,7 +806,7 @@ static bool setup(unsigned sc, uint8_t v)
 }
 
 /* FUZZ_TCP_VERBOSE=1: what the setup reached, to see every state is. */
-static void report(unsigned sc, uint8_t v)
+static void report(unsigned sc, unsigned v)
 {
 	static const char *const scn[S_N] = {
 		"LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED",
@@ -672,6 +873,28 @@ static void sack_relative(uint8_t *o, size_t len, uint32_t una)
 	}
 }
 
+/* V_IPV6: the Ethernet and IPv6 headers in front of the segment t (len
+ * bytes) from the peer to the target, and its checksum over the IPv6
+ * pseudo-header (RFC 8200 8.1) if csum, else left 0: wrong. */
+static void ip6_segment(uint8_t *frame, uint8_t *t, size_t len, bool csum)
+{
+	struct ip6_addr src = node_addr6(P), dst = node_addr6(T);
+	uint8_t *h = frame + ETH_HLEN;
+
+	if (csum)
+		put_be16(t + 16, inet_fold(inet_sum(t, len,
+			inet6_pseudo_sum(&src, &dst, (uint32_t)len,
+					 IP6_NH_TCP))));
+	fuzz_eth_hdr(frame, fuzz_node_mac(&sim, T), fuzz_node_mac(&sim, P),
+		     ETH_P_IPV6);
+	put_be32(h, 0x60000000u);	/* version 6, no class or flow */
+	put_be16(h + 4, (uint16_t)len);
+	h[6] = IP6_NH_TCP;
+	h[7] = 64;
+	memcpy(h + 8, src.b, 16);
+	memcpy(h + 24, dst.b, 16);
+}
+
 /* A segment from the peer (port pport + k) to the target. */
 static void segment(struct fuzz_in *in, uint8_t op)
 {
@@ -736,7 +959,8 @@ static void segment(struct fuzz_in *in, uint8_t op)
 		break;
 	}
 
-	uint8_t *t = frame + ETH_HLEN + IP_HLEN;
+	size_t l3 = v6 ? IP6_HLEN : IP_HLEN;
+	uint8_t *t = frame + ETH_HLEN + l3;
 	size_t optlen = 0;
 
 	if (ts) {
@@ -753,7 +977,7 @@ static void segment(struct fuzz_in *in, uint8_t op)
 	optlen += nopt;
 	while (optlen % 4)
 		t[TCP_HLEN + optlen++] = TCPOPT_EOL;
-	size_t room = ETH_FRAME_MAX - ETH_HLEN - IP_HLEN - TCP_HLEN - optlen;
+	size_t room = ETH_FRAME_MAX - ETH_HLEN - l3 - TCP_HLEN - optlen;
 	if (dlen > room)
 		dlen = (uint32_t)room;
 	for (uint32_t i = 0; i < dlen; i++)
@@ -770,17 +994,22 @@ static void segment(struct fuzz_in *in, uint8_t op)
 	put_be16(t + 14, wnd);
 	put_be16(t + 16, 0);
 	put_be16(t + 18, 0);
-	if (!(op & 0x08))
-		fuzz_l4_csum(t, len, 16, FUZZ_ADDR(P), FUZZ_ADDR(T),
-			     IPPROTO_TCP_);
-	fuzz_eth_hdr(frame, fuzz_node_mac(&sim, T), fuzz_node_mac(&sim, P),
-		     ETH_P_IP);
-	fuzz_ip_hdr(frame + ETH_HLEN, FUZZ_ADDR(P), FUZZ_ADDR(T),
-		    IPPROTO_TCP_, ip_id++, 0, (uint16_t)(IP_HLEN + len));
+	if (v6) {
+		ip6_segment(frame, t, len, !(op & 0x08));
+	} else {
+		if (!(op & 0x08))
+			fuzz_l4_csum(t, len, 16, FUZZ_ADDR(P), FUZZ_ADDR(T),
+				     IPPROTO_TCP_);
+		fuzz_eth_hdr(frame, fuzz_node_mac(&sim, T),
+			     fuzz_node_mac(&sim, P), ETH_P_IP);
+		fuzz_ip_hdr(frame + ETH_HLEN, FUZZ_ADDR(P), FUZZ_ADDR(T),
+			    IPPROTO_TCP_, ip_id++, 0,
+			    (uint16_t)(IP_HLEN + len));
+	}
 	/* An exact-size copy: ASan sees any read past the frame. */
-	uint8_t *f = malloc(ETH_HLEN + IP_HLEN + len);
-	memcpy(f, frame, ETH_HLEN + IP_HLEN + len);
-	fuzz_deliver(&sim, T, f, ETH_HLEN + IP_HLEN + len);
+	uint8_t *f = malloc(ETH_HLEN + l3 + len);
+	memcpy(f, frame, ETH_HLEN + l3 + len);
+	fuzz_deliver(&sim, T, f, ETH_HLEN + l3 + len);
 	free(f);
 }
 
@@ -807,9 +1036,9 @@ static void user_call(int node, unsigned call)
 		}
 		break;
 	case 13: {	/* one more connection, node 0 to node 1 */
-		struct tcp_sock *c = tcp_sock_create(ST(0), NULL);
+		struct tcp_sock *c = sock_create(0);
 		if (c) {
-			tcp_connect(ST(0), c, FUZZ_ADDR(1), PORT);
+			sock_connect(c);
 			hold(0, c);
 		}
 		break;
@@ -894,8 +1123,8 @@ static void teardown(void)
 		FUZZ_CHECK(s->tcp.allocated == 0 && s->tcp.inuse == 0);
 		FUZZ_CHECK(s->tcp.orphans == 0 && s->tcp.tw == 0);
 		FUZZ_CHECK(s->tcp.mem == 0 && s->tcp.estab == 0);
-		FUZZ_CHECK(port_table(net_port_alloc(s), PORT_TCP,
-				      PORT_INET)->in_use == 0);
+		FUZZ_CHECK(tcp_ports(s, NET_PORT_V4)->in_use == 0);
+		FUZZ_CHECK(tcp_ports(s, NET_PORT_V6)->in_use == 0);
 	}
 	fuzz_sim_free(&sim);
 }
@@ -914,8 +1143,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	unsigned sc = fuzz_u8(&in) % S_N;
-	uint8_t v = fuzz_u8(&in);
+	uint8_t b0 = fuzz_u8(&in);
+	unsigned sc = (b0 & ~SC_IPV6) % S_N;
+	unsigned v = fuzz_u8(&in) | ((b0 & SC_IPV6) ? V_IPV6 : 0);
 
 	fuzz_sim_init(&sim, 2, FUZZ_NET);
 	sim.filter = filter;
@@ -924,6 +1154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(last_out, 0, sizeof(last_out));
 	cut = cut_from[0] = cut_from[1] = false;
 	ip_id = 0;
+	v6 = v & V_IPV6;
 	ack_budget = ACKS_SETUP;
 	bare_acks = other_segs = 0;
 	T = 1;
