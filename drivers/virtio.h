@@ -1,15 +1,20 @@
 /*
- * Virtio 1.x devices (OASIS VIRTIO 1.2): the transport abstraction that
+ * Virtio devices (OASIS VIRTIO 1.2): the transport abstraction that
  * lets one device driver (virtio_net.c) run over either transport.
  *
- *   virtio_mmio.c   virtio over MMIO, register layout version 2 (4.2)
+ *   virtio_mmio.c   virtio over MMIO, register layout version 2 (4.2),
+ *                   and the legacy version 1 (4.2.4), QEMU's default
  *   virtio_pci.c    virtio over PCI, modern capabilities (4.1)
  *
  * A transport finds a device, maps its registers, fills in a struct
  * virtio_device and hands it to the driver for its device type. The
  * driver then follows the generic initialisation of 3.1.1 through the
- * ops below and never touches a register itself. Only "modern" devices
- * are driven: legacy (virtio 0.9) interfaces are refused with a message.
+ * ops below and never touches a register itself. A legacy (virtio
+ * 0.9.5) device says so in vdev->legacy: the driver then offers no
+ * VIRTIO_F_VERSION_1, skips FEATURES_OK, lays its queues out the legacy
+ * way (virtqueue.h) and uses the device's legacy formats. PCI devices
+ * are driven through their modern interface only (QEMU's are
+ * transitional: they have both).
  *
  * Contexts: probing runs once at boot, before the net-poll thread
  * starts; after that the queue and feature ops are called from the
@@ -53,7 +58,7 @@ struct virtio_ops {
 	void (*set_status)(struct virtio_device *vdev, uint8_t status);
 
 	/* All 64 feature bits the device offers; the ones the driver
-	 * accepts (2.2). */
+	 * accepts (2.2). A legacy device has only the low 32. */
 	uint64_t (*get_features)(struct virtio_device *vdev);
 	void (*set_features)(struct virtio_device *vdev, uint64_t features);
 
@@ -73,7 +78,8 @@ struct virtio_ops {
 	unsigned (*queue_max)(struct virtio_device *vdev, unsigned index);
 	/* Give the device queue `index`: its size and the physical
 	 * addresses of its descriptor table, available ring and used ring,
-	 * then enable it. 0, or -EINVAL if the transport cannot. */
+	 * then enable it. 0, or -EINVAL if the transport cannot (a legacy
+	 * transport: the rings are not in the legacy layout). */
 	int (*queue_setup)(struct virtio_device *vdev, unsigned index,
 			   unsigned size, uint64_t desc, uint64_t avail,
 			   uint64_t used);
@@ -88,14 +94,15 @@ struct virtio_ops {
 struct virtio_device {
 	const struct virtio_ops *ops;
 	uint32_t device_id;	/* VIRTIO_ID_* */
+	bool legacy;		/* a virtio 0.9.5 interface (MMIO version 1) */
 	int irq;		/* virq, or negative: no interrupt */
 	char bus_info[24];	/* "virtio-mmio@a003e00", "0000:00:05.0" */
 	void *priv;		/* the device driver's */
 };
 
 /* Probe every "virtio,mmio" node of the device tree and bind the devices
- * Kite has drivers for. Logs legacy and unsupported devices; empty slots
- * (device id 0) are skipped silently. */
+ * Kite has drivers for, in either register layout. Logs unsupported
+ * devices; empty slots (device id 0) are skipped silently. */
 void virtio_mmio_init(const struct fdt *fdt);
 
 /* The PCI transport, for pci_drivers[] (drivers/pci_drivers.c). */

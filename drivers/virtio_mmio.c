@@ -1,15 +1,23 @@
 /*
- * Virtio over MMIO (virtio 1.2, section 4.2), register layout version 2.
+ * Virtio over MMIO (virtio 1.2, section 4.2), both register layouts:
+ *
+ *   version 2  virtio 1.x (4.2.2): 64 feature bits, each ring's three
+ *              addresses, QueueReady, a configuration generation
+ *   version 1  legacy, virtio 0.9.5 (4.2.4): 32 feature bits, one page
+ *              frame number per queue (QueuePFN, in GuestPageSize units)
+ *              from which the device finds the rings in the legacy
+ *              layout, QueueAlign for the used ring
+ *
+ * QEMU 7.2 presents its virtio-mmio devices as legacy unless started
+ * with -global virtio-mmio.force-legacy=false, so a plain
+ * `-device virtio-net-device` is version 1. The version register picks
+ * the ops table; the device driver learns it from vdev->legacy.
  *
  * QEMU virt has a row of virtio-mmio slots in the device tree, one node
  * "virtio,mmio" each; a slot with nothing plugged in reads device id 0.
  * Every register is 32 bits wide and must be accessed as such (4.2.2.2);
  * the device-specific configuration space at 0x100 takes the width of
- * each field.
- *
- * QEMU presents its virtio-mmio devices as legacy (version 1) unless
- * started with -global virtio-mmio.force-legacy=false. Kite drives only
- * version 2 and says so rather than guess.
+ * each field, in either layout.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +25,7 @@
 
 #include "drivers/mmio.h"
 #include "drivers/virtio.h"
+#include "drivers/virtqueue.h"
 #include "kernel/fdt.h"
 #include "kernel/irq.h"
 #include "kernel/list.h"
@@ -30,9 +39,12 @@
 #define VIRTIO_MMIO_DEVICE_FEATURES_SEL	0x014
 #define VIRTIO_MMIO_DRIVER_FEATURES	0x020
 #define VIRTIO_MMIO_DRIVER_FEATURES_SEL	0x024
+#define VIRTIO_MMIO_GUEST_PAGE_SIZE	0x028	/* legacy only */
 #define VIRTIO_MMIO_QUEUE_SEL		0x030
 #define VIRTIO_MMIO_QUEUE_NUM_MAX	0x034
 #define VIRTIO_MMIO_QUEUE_NUM		0x038
+#define VIRTIO_MMIO_QUEUE_ALIGN		0x03c	/* legacy only */
+#define VIRTIO_MMIO_QUEUE_PFN		0x040	/* legacy only */
 #define VIRTIO_MMIO_QUEUE_READY		0x044
 #define VIRTIO_MMIO_QUEUE_NOTIFY	0x050
 #define VIRTIO_MMIO_INTERRUPT_STATUS	0x060
@@ -188,6 +200,81 @@ static const struct virtio_ops virtio_mmio_ops = {
 	.isr_ack = mmio_isr_ack,
 };
 
+/* --- the legacy layout (4.2.4) ------------------------------------------ */
+
+/* 32 feature bits: HostFeatures with HostFeaturesSel 0. */
+static uint64_t legacy_get_features(struct virtio_device *vdev)
+{
+	mmio_write(vdev, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	return mmio_read(vdev, VIRTIO_MMIO_DEVICE_FEATURES);
+}
+
+static void legacy_set_features(struct virtio_device *vdev, uint64_t features)
+{
+	mmio_write(vdev, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	mmio_write(vdev, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)features);
+}
+
+/* No ConfigGeneration register in this layout: one generation for
+ * ever, so a multi-field read is taken as it comes. */
+static uint32_t legacy_config_generation(struct virtio_device *vdev)
+{
+	return 0;
+}
+
+/* 4.2.4's initialisation: a queue is in use when it has a page number. */
+static unsigned legacy_queue_max(struct virtio_device *vdev, unsigned index)
+{
+	mmio_write(vdev, VIRTIO_MMIO_QUEUE_SEL, index);
+	if (mmio_read(vdev, VIRTIO_MMIO_QUEUE_PFN))
+		return 0;
+	return mmio_read(vdev, VIRTIO_MMIO_QUEUE_NUM_MAX);
+}
+
+/*
+ * 4.2.4 (the legacy queue setup): page size, queue size, used ring
+ * alignment, then the page frame number of the descriptor table, which
+ * also enables the queue. The device computes where avail and used are
+ * (2.7.2), so they must be exactly where virtq_create(..., true) put
+ * them; anything else is refused rather than left for the device to
+ * write in the wrong place.
+ */
+static int legacy_queue_setup(struct virtio_device *vdev, unsigned index,
+			      unsigned size, uint64_t desc, uint64_t avail,
+			      uint64_t used)
+{
+	uint64_t avail_end = avail + 6 + 2 * (uint64_t)size;
+	uint64_t used_at = (avail_end + VIRTQ_LEGACY_ALIGN - 1) &
+			   ~(uint64_t)(VIRTQ_LEGACY_ALIGN - 1);
+	uint64_t pfn = desc / VIRTQ_LEGACY_ALIGN;
+
+	if (desc % VIRTQ_LEGACY_ALIGN || avail != desc + 16 * (uint64_t)size ||
+	    used != used_at || pfn == 0 || pfn > UINT32_MAX)
+		return -EINVAL;
+	mmio_write(vdev, VIRTIO_MMIO_GUEST_PAGE_SIZE, VIRTQ_LEGACY_ALIGN);
+	mmio_write(vdev, VIRTIO_MMIO_QUEUE_SEL, index);
+	mmio_write(vdev, VIRTIO_MMIO_QUEUE_NUM, size);
+	mmio_write(vdev, VIRTIO_MMIO_QUEUE_ALIGN, VIRTQ_LEGACY_ALIGN);
+	mmio_write(vdev, VIRTIO_MMIO_QUEUE_PFN, (uint32_t)pfn);
+	return 0;
+}
+
+/* Status, the configuration space, notifications and interrupts sit
+ * where version 2 has them. */
+static const struct virtio_ops virtio_mmio_legacy_ops = {
+	.get_status = mmio_get_status,
+	.set_status = mmio_set_status,
+	.get_features = legacy_get_features,
+	.set_features = legacy_set_features,
+	.read_config = mmio_read_config,
+	.write_config = mmio_write_config,
+	.config_generation = legacy_config_generation,
+	.queue_max = legacy_queue_max,
+	.queue_setup = legacy_queue_setup,
+	.notify = mmio_notify,
+	.isr_ack = mmio_isr_ack,
+};
+
 /* One slot: check what it holds (4.2.3.1.1) and hand it to its driver. */
 static void virtio_mmio_probe(const struct fdt *fdt, int node, uint64_t base,
 			      uint64_t size)
@@ -207,13 +294,7 @@ static void virtio_mmio_probe(const struct fdt *fdt, int node, uint64_t base,
 	id = readl(b + VIRTIO_MMIO_DEVICE_ID);
 	if (id == 0)
 		return;
-	if (version == 1) {
-		kprintf("virtio-mmio@%llx: legacy device, run QEMU with "
-			"-global virtio-mmio.force-legacy=false\n",
-			(unsigned long long)base);
-		return;
-	}
-	if (version != 2) {
+	if (version != 1 && version != 2) {
 		kprintf("virtio-mmio@%llx: unknown version %u, ignored\n",
 			(unsigned long long)base, version);
 		return;
@@ -232,7 +313,9 @@ static void virtio_mmio_probe(const struct fdt *fdt, int node, uint64_t base,
 	}
 	vm->base = b;
 	vm->size = size;
-	vm->vdev.ops = &virtio_mmio_ops;
+	vm->vdev.legacy = version == 1;
+	vm->vdev.ops = vm->vdev.legacy ? &virtio_mmio_legacy_ops :
+					 &virtio_mmio_ops;
 	vm->vdev.device_id = id;
 	vm->vdev.irq = irq_of_get(fdt, node, 0);
 	snprintf(vm->vdev.bus_info, sizeof(vm->vdev.bus_info),

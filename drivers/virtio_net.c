@@ -4,14 +4,20 @@
  *
  * The plainest device that works: one receive queue (0) and one transmit
  * queue (1), no control queue, no offloads, no mergeable receive buffers.
- * The driver accepts VIRTIO_F_VERSION_1 (required: Kite is modern-only),
+ * The driver accepts VIRTIO_F_VERSION_1 (required of a modern device),
  * and VIRTIO_NET_F_MAC and VIRTIO_NET_F_STATUS when offered.
  *
- * Every buffer is one descriptor holding the 12-byte virtio_net_hdr and
- * the frame right after it (5.1.6, 2.7.4). Each receive descriptor owns
- * a buffer of its own for good: posted at start-up, handed to the stack
- * in place when the device fills it, and posted again right after. Each
- * transmit descriptor is paired with a buffer the frame is copied into.
+ * Every buffer holds the virtio_net_hdr and the frame right after it
+ * (5.1.6, 2.7.4), in one descriptor. Each receive buffer is Kite's for
+ * good: posted at start-up, handed to the stack in place when the
+ * device fills it, and posted again right after. Each transmit buffer
+ * is one the frame is copied into.
+ *
+ * A legacy device (vdev->legacy, 5.1.6.1's legacy notes) differs in two
+ * ways: its header lacks num_buffers unless MRG_RXBUF is negotiated, so
+ * it is 10 bytes, not 12; and unless it offers VIRTIO_F_ANY_LAYOUT the
+ * header must be a descriptor of its own, so each buffer is then posted
+ * as two descriptors (header, frame) over the same memory.
  *
  * Interrupts follow the netdev NAPI pattern: the handler reads and
  * acknowledges the cause, suppresses queue interrupts and wakes the
@@ -29,9 +35,10 @@
 #include "kernel/printk.h"
 #include "net/netdev.h"
 
-/* Feature bits (5.1.3). */
+/* Feature bits (5.1.3; ANY_LAYOUT: 6.3, legacy devices only). */
 #define VIRTIO_NET_F_MAC	(1ull << 5)
 #define VIRTIO_NET_F_STATUS	(1ull << 16)
+#define VIRTIO_F_ANY_LAYOUT	(1ull << 27)
 
 /* struct virtio_net_config (5.1.4): field offsets. */
 #define VIRTIO_NET_CFG_MAC	0	/* u8 mac[6] */
@@ -45,15 +52,18 @@
 /*
  * struct virtio_net_hdr (5.1.6): flags, gso_type, hdr_len, gso_size,
  * csum_start, csum_offset and, with VIRTIO_F_VERSION_1, num_buffers:
- * 12 bytes. All zero on transmit means "no checksum to fill in, no
- * segmentation" (5.1.6.2); on receive Kite negotiated nothing that makes
- * the device set any of it, so it is skipped.
+ * 12 bytes; a legacy device without MRG_RXBUF has no num_buffers: 10.
+ * All zero on transmit means "no checksum to fill in, no segmentation"
+ * (5.1.6.2); on receive Kite negotiated nothing that makes the device
+ * set any of it, so it is skipped.
  */
 #define VNET_HDR_LEN		12
+#define VNET_HDR_LEN_LEGACY	10
 /* 5.1.6.3.1: without MRG_RXBUF or guest TSO/UFO, receive buffers hold
- * at least 1526 bytes: the header and a full 1514-byte frame. */
-#define VNET_BUF_LEN		(VNET_HDR_LEN + ETH_FRAME_MAX)
+ * at least the header and a full 1514-byte frame. */
 #define VNET_BUF_STRIDE		1536	/* keeps buffers 64-byte aligned */
+_Static_assert(VNET_HDR_LEN + ETH_FRAME_MAX <= VNET_BUF_STRIDE,
+	       "a receive buffer holds the header and a whole frame");
 /* Entries per queue at most (QEMU offers 256); memory per queue is
  * this many buffers. */
 #define VNET_QUEUE_SIZE		256
@@ -64,9 +74,12 @@ struct virtio_net {
 	struct netdev ndev;
 	struct virtio_device *vdev;
 	uint64_t features;		/* negotiated */
+	uint32_t hdr_len;		/* VNET_HDR_LEN or _LEGACY */
+	bool hdr_split;			/* header in a descriptor of its own */
 	struct virtqueue *rxq, *txq;
-	uint8_t *rx_bufs;		/* rxq->size buffers, one per entry */
-	uint8_t *tx_bufs;		/* txq->size buffers */
+	unsigned rx_nbufs, tx_nbufs;	/* a buffer per entry, or per two */
+	uint8_t *rx_bufs;		/* rx_nbufs buffers */
+	uint8_t *tx_bufs;		/* tx_nbufs buffers */
 	uint8_t **tx_free;		/* transmit buffers not in the ring */
 	unsigned tx_nfree;
 	volatile bool config_changed;	/* set by the interrupt handler */
@@ -93,6 +106,21 @@ static void vnet_set_status(struct virtio_device *vdev, uint8_t bits)
 	vdev->ops->set_status(vdev, vdev->ops->get_status(vdev) | bits);
 }
 
+/* Legacy devices (3.1.2): no VIRTIO_F_VERSION_1 and no FEATURES_OK
+ * step; the device takes what the driver writes. */
+static int vnet_negotiate_legacy(struct virtio_net *vn)
+{
+	struct virtio_device *vdev = vn->vdev;
+	uint64_t offered = vdev->ops->get_features(vdev);
+
+	vn->features = offered & (VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS |
+				  VIRTIO_F_ANY_LAYOUT);
+	vdev->ops->set_features(vdev, vn->features);
+	vn->hdr_len = VNET_HDR_LEN_LEGACY;
+	vn->hdr_split = !(vn->features & VIRTIO_F_ANY_LAYOUT);
+	return 0;
+}
+
 /* 3.1.1 steps 4-6: take what we understand, and check that the device
  * agrees to it. */
 static int vnet_negotiate(struct virtio_net *vn)
@@ -100,6 +128,8 @@ static int vnet_negotiate(struct virtio_net *vn)
 	struct virtio_device *vdev = vn->vdev;
 	uint64_t offered = vdev->ops->get_features(vdev);
 
+	if (vdev->legacy)
+		return vnet_negotiate_legacy(vn);
 	if (!(offered & VIRTIO_F_VERSION_1)) {
 		kprintf("%s: device does not offer VIRTIO_F_VERSION_1 "
 			"(legacy only), ignored\n", vdev->bus_info);
@@ -108,6 +138,7 @@ static int vnet_negotiate(struct virtio_net *vn)
 	vn->features = VIRTIO_F_VERSION_1 |
 		       (offered & (VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS));
 	vdev->ops->set_features(vdev, vn->features);
+	vn->hdr_len = VNET_HDR_LEN;
 	vnet_set_status(vdev, VIRTIO_STATUS_FEATURES_OK);
 	if (!(vdev->ops->get_status(vdev) & VIRTIO_STATUS_FEATURES_OK)) {
 		kprintf("%s: device refused features 0x%llx\n", vdev->bus_info,
@@ -171,7 +202,7 @@ static struct virtqueue *vnet_setup_queue(struct virtio_net *vn,
 	}
 	while (size > max)
 		size /= 2;
-	struct virtqueue *vq = virtq_create((uint16_t)index, size);
+	struct virtqueue *vq = virtq_create((uint16_t)index, size, vdev->legacy);
 	if (!vq) {
 		kprintf("%s: no memory for queue %u\n", vdev->bus_info, index);
 		return NULL;
@@ -194,14 +225,30 @@ static void vnet_notify(struct virtio_net *vn, struct virtqueue *vq)
 
 /* --- receive ---------------------------------------------------------- */
 
+/* The descriptors for `len` bytes of buf, header first: one, or two
+ * when the header must be a descriptor of its own. Returns how many. */
+static unsigned vnet_bufs(const struct virtio_net *vn, uint8_t *buf,
+			  uint32_t len, struct virtq_buf b[2])
+{
+	if (!vn->hdr_split) {
+		b[0] = (struct virtq_buf){ virtq_phys(buf), len };
+		return 1;
+	}
+	b[0] = (struct virtq_buf){ virtq_phys(buf), vn->hdr_len };
+	b[1] = (struct virtq_buf){ virtq_phys(buf + vn->hdr_len),
+				   len - vn->hdr_len };
+	return 2;
+}
+
 /* Give a receive buffer to the device (5.1.6.3): device-writable. It
- * cannot fail for a buffer just taken back, as its descriptor was just
- * freed; if it did, the ring would only be one buffer shorter. */
+ * cannot fail for a buffer just taken back, as its descriptors were
+ * just freed; if it did, the ring would only be one buffer shorter. */
 static void vnet_post_rx(struct virtio_net *vn, uint8_t *buf)
 {
-	struct virtq_buf b = { virtq_phys(buf), VNET_BUF_LEN };
+	struct virtq_buf b[2];
+	unsigned n = vnet_bufs(vn, buf, vn->hdr_len + ETH_FRAME_MAX, b);
 
-	if (virtq_add(vn->rxq, &b, 0, 1, buf) < 0)
+	if (virtq_add(vn->rxq, b, 0, n, buf) < 0)
 		vn->ndev.stats.rx_errors++;
 }
 
@@ -210,12 +257,13 @@ static void vnet_receive(struct virtio_net *vn, uint8_t *buf, uint32_t len)
 {
 	struct netdev *dev = &vn->ndev;
 
-	if (len < VNET_HDR_LEN + ETH_HLEN || len > VNET_BUF_LEN || !dev->rx) {
+	if (len < vn->hdr_len + ETH_HLEN || len > vn->hdr_len + ETH_FRAME_MAX ||
+	    !dev->rx) {
 		dev->stats.rx_dropped++;
 		return;
 	}
-	const uint8_t *frame = buf + VNET_HDR_LEN;
-	size_t n = len - VNET_HDR_LEN;
+	const uint8_t *frame = buf + vn->hdr_len;
+	size_t n = len - vn->hdr_len;
 
 	dev->stats.rx_packets++;
 	dev->stats.rx_bytes += n;
@@ -252,10 +300,11 @@ static int vnet_xmit(struct netdev *dev, const void *frame, size_t len)
 		return -EAGAIN;
 
 	uint8_t *buf = vn->tx_free[--vn->tx_nfree];
-	memset(buf, 0, VNET_HDR_LEN);
-	memcpy(buf + VNET_HDR_LEN, frame, len);
-	struct virtq_buf b = { virtq_phys(buf), VNET_HDR_LEN + (uint32_t)len };
-	if (virtq_add(vn->txq, &b, 1, 0, buf) < 0) {
+	memset(buf, 0, vn->hdr_len);
+	memcpy(buf + vn->hdr_len, frame, len);
+	struct virtq_buf b[2];
+	unsigned n = vnet_bufs(vn, buf, vn->hdr_len + (uint32_t)len, b);
+	if (virtq_add(vn->txq, b, n, 0, buf) < 0) {
 		vn->tx_free[vn->tx_nfree++] = buf;	/* a broken queue */
 		return -EAGAIN;
 	}
@@ -372,16 +421,25 @@ static int vnet_setup(struct virtio_net *vn)
 	if (!vn->rxq || !vn->txq)
 		return -ENODEV;
 
-	vn->rx_bufs = memalign(64, (size_t)vn->rxq->size * VNET_BUF_STRIDE);
-	vn->tx_bufs = memalign(64, (size_t)vn->txq->size * VNET_BUF_STRIDE);
-	vn->tx_free = malloc(vn->txq->size * sizeof(*vn->tx_free));
+	/* As many buffers as the rings hold at once, so that a free
+	 * transmit buffer always has its descriptors free too. */
+	unsigned per = vn->hdr_split ? 2 : 1;
+	vn->rx_nbufs = vn->rxq->size / per;
+	vn->tx_nbufs = vn->txq->size / per;
+	if (!vn->rx_nbufs || !vn->tx_nbufs) {
+		kprintf("%s: queues too short\n", vn->vdev->bus_info);
+		return -ENODEV;
+	}
+	vn->rx_bufs = memalign(64, (size_t)vn->rx_nbufs * VNET_BUF_STRIDE);
+	vn->tx_bufs = memalign(64, (size_t)vn->tx_nbufs * VNET_BUF_STRIDE);
+	vn->tx_free = malloc(vn->tx_nbufs * sizeof(*vn->tx_free));
 	if (!vn->rx_bufs || !vn->tx_bufs || !vn->tx_free) {
 		kprintf("%s: out of memory for buffers\n", vn->vdev->bus_info);
 		return -ENOMEM;
 	}
-	for (unsigned i = 0; i < vn->txq->size; i++)
+	for (unsigned i = 0; i < vn->tx_nbufs; i++)
 		vn->tx_free[vn->tx_nfree++] = vn->tx_bufs + i * VNET_BUF_STRIDE;
-	for (unsigned i = 0; i < vn->rxq->size; i++)
+	for (unsigned i = 0; i < vn->rx_nbufs; i++)
 		vnet_post_rx(vn, vn->rx_bufs + i * VNET_BUF_STRIDE);
 	virtq_publish(vn->rxq);
 	return 0;
@@ -487,5 +545,9 @@ int virtio_net_probe(struct virtio_device *vdev)
 			dev->name, vdev->bus_info, dev->irq,
 			netdev_format_mac(dev->mac, mac),
 			vn->link ? "up" : "down");
+	if (vdev->legacy)
+		kprintf("%s: legacy virtio interface, %u-byte header%s\n",
+			dev->name, (unsigned)vn->hdr_len,
+			vn->hdr_split ? " in a descriptor of its own" : "");
 	return 0;
 }

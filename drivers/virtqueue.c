@@ -21,24 +21,30 @@ static size_t align_up(size_t x, size_t a)
 
 /* Byte offsets of the parts in one allocation (2.7, the size table): the
  * descriptor table first, the available ring right after it (16 * size
- * is a multiple of 2), the used ring at the next multiple of 4. */
+ * is a multiple of 2), the used ring at the next multiple of used_align:
+ * 4, or VIRTQ_LEGACY_ALIGN in the legacy layout (2.7.2). */
 static size_t avail_offset(unsigned size)
 {
 	return 16 * (size_t)size;
 }
 
-static size_t used_offset(unsigned size)
+static size_t used_offset(unsigned size, size_t used_align)
 {
-	return align_up(avail_offset(size) + 6 + 2 * (size_t)size, 4);
+	return align_up(avail_offset(size) + 6 + 2 * (size_t)size, used_align);
 }
 
-static size_t ring_bytes(unsigned size)
+static size_t ring_bytes(unsigned size, size_t used_align)
 {
-	return used_offset(size) + 6 + 8 * (size_t)size;
+	return used_offset(size, used_align) + 6 + 8 * (size_t)size;
 }
 
-struct virtqueue *virtq_create(uint16_t index, unsigned size)
+struct virtqueue *virtq_create(uint16_t index, unsigned size, bool legacy)
 {
+	/* A legacy device is told where the queue starts as a page number:
+	 * the whole allocation starts on a page. */
+	size_t align = legacy ? VIRTQ_LEGACY_ALIGN : VIRTQ_ALIGN;
+	size_t used_align = legacy ? VIRTQ_LEGACY_ALIGN : 4;
+
 	if (size == 0 || size > VIRTQ_SIZE_MAX || (size & (size - 1)))
 		return NULL;
 
@@ -47,18 +53,19 @@ struct virtqueue *virtq_create(uint16_t index, unsigned size)
 		return NULL;
 	/* "Allocate and zero" (4.1.5.1.3, 4.2.3.2): a zeroed used ring has
 	 * flags 0, as 2.7.10.1 requires of the driver. */
-	uint8_t *mem = memalign(VIRTQ_ALIGN, ring_bytes(size));
+	size_t bytes = ring_bytes(size, used_align);
+	uint8_t *mem = memalign(align, bytes);
 	if (!mem) {
 		free(vq);
 		return NULL;
 	}
-	memset(mem, 0, ring_bytes(size));
+	memset(mem, 0, bytes);
 
 	vq->index = index;
 	vq->size = (uint16_t)size;
 	vq->desc = (struct virtq_desc *)mem;
 	vq->avail = (struct virtq_avail *)(mem + avail_offset(size));
-	vq->used = (struct virtq_used *)(mem + used_offset(size));
+	vq->used = (struct virtq_used *)(mem + used_offset(size, used_align));
 
 	/* Every descriptor free, each pointing at the next. */
 	for (unsigned i = 0; i < size; i++)

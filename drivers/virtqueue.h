@@ -8,6 +8,13 @@
  *   available ring     6 + 2 * size bytes  aligned 2    (driver writes)
  *   used ring          6 + 8 * size bytes  aligned 4    (device writes)
  *
+ * A legacy device (virtio 0.9.5; MMIO version 1) is given the queue as
+ * one page frame number and finds the parts itself (2.7.2, "Legacy
+ * Interfaces: A Note on Virtqueue Layout"): the descriptor table at a
+ * page boundary, the available ring right after it, the used ring at
+ * the next multiple of VIRTQ_LEGACY_ALIGN. virtq_create() lays a queue
+ * out that way when asked.
+ *
  * Kite maps memory one to one, so the address of a part is also its
  * physical address (virtq_phys()). QEMU's DMA is cache-coherent: only
  * ordering barriers are needed, no cache maintenance.
@@ -46,6 +53,10 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 /* 2.7: the largest power of two a 16-bit index can tell full from empty
  * with. */
 #define VIRTQ_SIZE_MAX		32768
+/* The legacy layout's page and used-ring alignment (2.7.2). The legacy
+ * MMIO transport tells the device this value (GuestPageSize, QueueAlign);
+ * 4096 is what legacy devices have always been given. */
+#define VIRTQ_LEGACY_ALIGN	4096
 
 /* 2.7.5: descriptor flags. */
 #define VIRTQ_DESC_F_NEXT	1	/* chained through `next` */
@@ -114,9 +125,10 @@ static inline uint64_t virtq_phys(const volatile void *p)
 }
 
 /* Allocate and zero a queue of `size` entries (a power of two, 1 to
- * VIRTQ_SIZE_MAX) for queue number `index`. NULL if size is invalid or
- * memory is short. The caller gives the device desc/avail/used. */
-struct virtqueue *virtq_create(uint16_t index, unsigned size);
+ * VIRTQ_SIZE_MAX) for queue number `index`, in the legacy layout if
+ * `legacy`. NULL if size is invalid or memory is short. The caller gives
+ * the device desc/avail/used (a legacy device: desc's page number). */
+struct virtqueue *virtq_create(uint16_t index, unsigned size, bool legacy);
 /* Free it; the device must no longer use it (reset first). */
 void virtq_destroy(struct virtqueue *vq);
 

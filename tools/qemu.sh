@@ -3,8 +3,11 @@
 #
 #   tools/qemu.sh run|debug|print ARCH NIC
 #
-# NIC: none, virtio-mmio, virtio-pci, e1000, or both (an e1000 at PCI slot
-# 1 and a virtio-net-pci at slot 5: the same INTx line after swizzling).
+# NIC: none; virtio-mmio (QEMU's plain -device virtio-net-device, which
+# QEMU 7.2 presents with the legacy virtio-mmio layout); virtio-mmio-modern
+# (the same with the virtio 1.x layout); virtio-pci; e1000; or both (an
+# e1000 at PCI slot 1 and a virtio-net-pci at slot 5: the same INTx line
+# after swizzling).
 # GIC=3 selects GICv3 on aarch64; EL2=1 enters it at EL2 (virtualization=on).
 # PCAP=FILE records the NICs' frames in pcap files (see below).
 # UBOOT=1 boots through Debian's U-Boot with booti, as a board does
@@ -102,7 +105,8 @@ case $nic in
 none)
 	set -- "$@" -nic none ;;
 virtio-mmio)
-	# Modern (virtio 1.x) register layout; QEMU defaults to legacy.
+	set -- "$@" -netdev "$user,id=n0" -device virtio-net-device,netdev=n0 ;;
+virtio-mmio-modern)
 	set -- "$@" -global virtio-mmio.force-legacy=false \
 		-netdev "$user,id=n0" -device virtio-net-device,netdev=n0 ;;
 virtio-pci)

@@ -138,23 +138,33 @@ EOT
 
 # TAG ARCH GIC NIC EXPECTED-INTERFACES: each NIC model with QEMU user
 # networking (restrict=on), and an e1000 + virtio-net-pci pair sharing
-# one INTx line.
+# one INTx line. virtio-mmio is QEMU's plain line, the legacy layout;
+# virtio-mmio-modern the virtio 1.x one; virtio-mmio-split a legacy
+# device that does not offer VIRTIO_F_ANY_LAYOUT (QEMU's any_layout=off),
+# so the header goes in a descriptor of its own.
 while read -r tag arch gic nic expected; do
 	pcap=$logs/nic-$tag.pcap
-	cmd=$(PCAP=$pcap GIC=$gic tools/qemu.sh print "$arch" "$nic")
+	case $nic in
+	virtio-mmio-split)
+		cmd=$(PCAP=$pcap GIC=$gic tools/qemu.sh print "$arch" virtio-mmio |
+			sed 's/virtio-net-device,netdev=n0/&,any_layout=off/') ;;
+	*) cmd=$(PCAP=$pcap GIC=$gic tools/qemu.sh print "$arch" "$nic") ;;
+	esac
 	run "boot_nic_$tag" "$logs/nic-$tag.out" expect -f \
 		tests/boot/nic.exp "$tag" "$logs/nic-$tag.console" "$expected" $cmd
 	capture_done $? "$logs/nic-$tag.out" "$pcap"
 done <<EOT
-riscv64_virtio_mmio riscv64 2 virtio-mmio virtio-net:mmio
+riscv64_virtio_mmio riscv64 2 virtio-mmio virtio-net:mmio:legacy
+riscv64_virtio_mmio_modern riscv64 2 virtio-mmio-modern virtio-net:mmio
 riscv64_virtio_pci riscv64 2 virtio-pci virtio-net:pci
 riscv64_e1000 riscv64 2 e1000 e1000:pci
 riscv64_shared_intx riscv64 2 both e1000:pci,virtio-net:pci
-aarch64_gicv2_virtio_mmio aarch64 2 virtio-mmio virtio-net:mmio
+aarch64_gicv2_virtio_mmio aarch64 2 virtio-mmio virtio-net:mmio:legacy
+aarch64_gicv2_virtio_mmio_split aarch64 2 virtio-mmio-split virtio-net:mmio:legacy
 aarch64_gicv2_virtio_pci aarch64 2 virtio-pci virtio-net:pci
 aarch64_gicv2_e1000 aarch64 2 e1000 e1000:pci
 aarch64_gicv2_shared_intx aarch64 2 both e1000:pci,virtio-net:pci
-aarch64_gicv3_virtio_mmio aarch64 3 virtio-mmio virtio-net:mmio
+aarch64_gicv3_virtio_mmio_modern aarch64 3 virtio-mmio-modern virtio-net:mmio
 aarch64_gicv3_virtio_pci aarch64 3 virtio-pci virtio-net:pci
 aarch64_gicv3_e1000 aarch64 3 e1000 e1000:pci
 aarch64_gicv3_shared_intx aarch64 3 both e1000:pci,virtio-net:pci
@@ -179,10 +189,12 @@ while read -r tag arch gic nic mode; do
 	capture_done $ok "$logs/net-$tag.out" "$pcap"
 done <<EOT
 riscv64_virtio_mmio riscv64 2 virtio-mmio dhcp
+riscv64_virtio_mmio_modern riscv64 2 virtio-mmio-modern dhcp
 riscv64_virtio_pci riscv64 2 virtio-pci dhcp
 riscv64_e1000_static riscv64 2 e1000 static
 aarch64_gicv2_e1000 aarch64 2 e1000 dhcp
 aarch64_gicv3_virtio_mmio aarch64 3 virtio-mmio dhcp
+aarch64_gicv3_virtio_mmio_modern aarch64 3 virtio-mmio-modern dhcp
 aarch64_gicv3_virtio_pci_static aarch64 3 virtio-pci static
 EOT
 
