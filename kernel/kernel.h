@@ -26,7 +26,9 @@ uint64_t kernel_realtime_us(void);
  * interrupt controller and timer are up). */
 void kernel_probe_devices(const struct fdt *fdt);
 
-/* Build identification for the banner and /proc/version. */
-extern const char kernel_version[];
+/* Build identification for the banner and /proc/version (version.c):
+ * `git describe` of the tree built, and when it was compiled. */
+extern const char kite_version[];
+extern const char kite_build_time[];
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * The boot sequence, common to every arch. boot/<arch>/start.S sets up a
  * stack and clears .bss, then calls kmain() with the device tree the
- * firmware passed. From here on nothing is hard-coded: memory, console,
- * interrupt controller, timer and devices all come from the tree.
+ * firmware passed. From here on only the early console's address
+ * (arch_early_console()) is fixed: memory, console, interrupt
+ * controller, timer and devices all come from the tree.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,8 +43,8 @@ void kmain(unsigned long boot_cpu, const void *dtb)
 {
 	arch_early_console();
 	arch_early_init();
-	kprintf("\nKite %s %s (built %s %s)\n", KITE_VERSION, arch_name,
-		__DATE__, __TIME__);
+	kprintf("\nKite %s %s (built %s)\n", kite_version, arch_name,
+		kite_build_time);
 
 	uint32_t dtb_size = fdt_header_size(dtb);
 	if (fdt_init(&boot_fdt, dtb, dtb_size) < 0)

@@ -126,8 +126,8 @@ static void show_interrupts(struct seqbuf *s)
 
 static void show_version(struct seqbuf *s)
 {
-	seq_printf(s, "Kite version %s (%s) %s\n", KITE_VERSION, arch_name,
-		   kernel_version);
+	seq_printf(s, "Kite version %s (%s) built %s\n", kite_version,
+		   arch_name, kite_build_time);
 }
 
 static void show_cmdline(struct seqbuf *s)
