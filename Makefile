@@ -8,9 +8,12 @@
 #   make debug           QEMU halted with a gdb stub, gdb attached
 #   make fuzz            run each libFuzzer target FUZZ_SECONDS (tests/fuzz/)
 #   PCAP=file.pcap       with run or debug: record the NICs' frames (tools/qemu.sh)
-#   make deps            install what is missing from Debian's archive
+#   make deps            install everything but the benchmark's packages
 #
-# ARCH defaults to riscv64. Everything is built under build/.
+# ARCH defaults to riscv64. Everything is built under build/. run, debug,
+# test, soak and bench first install what they use (tools/deps.sh), then
+# build through a second make, which reads this file again: the cross
+# compiler may not have existed when this one read it.
 
 ARCH ?= riscv64
 NIC ?= virtio-mmio
@@ -36,14 +39,16 @@ endif
 CC := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
-GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# Empty when the compiler is missing; the build then stops with this
+# rather than with -isystem swallowing the next flag.
+NEED_CC = $(if $(GCC_INCLUDE),,$(error $(CC) not found: run `make deps` \
+	(or tools/deps.sh $(ARCH)), or `make run`, which installs it))
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS := -std=gnu11 $(WARN) -O2 -g -ffreestanding -fno-common \
 	-ffunction-sections -fdata-sections -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -nostdinc -isystem $(NEWLIB)/include \
-	-isystem $(GCC_INCLUDE) -I. -Ikernel/include $(ARCH_CFLAGS) \
-	-DKITE_VERSION='"$(GIT_VERSION)"'
+	-isystem $(GCC_INCLUDE) -I. -Ikernel/include $(ARCH_CFLAGS)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostdlib -static -no-pie -T linker/$(ARCH).ld \
 	-Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack \
@@ -74,16 +79,20 @@ $(OBJS): $(NEWLIB)/lib/libc.a
 
 $(BUILD)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
+	@echo "  CC      $<"$(NEED_CC)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	@echo "  AS      $<"
+	@echo "  AS      $<"$(NEED_CC)
 	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
 
-# The version string changes with every commit; only version.c sees it.
+# The version names the commit built (git describe): version.c alone
+# sees it, so nothing else can print a stale one, and it is compiled
+# again on every build.
+$(BUILD)/obj/kernel/version.c.o: CFLAGS += -DKITE_VERSION='"$(GIT_VERSION)"'
 $(BUILD)/obj/kernel/version.c.o: FORCE
+GIT_VERSION = $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 $(BUILD)/kite.elf: $(OBJS) linker/$(ARCH).ld
 	@echo "  LD      $@"
@@ -96,14 +105,20 @@ $(BUILD)/kite.bin: $(BUILD)/kite.elf
 -include $(OBJS:.o=.d)
 
 deps:
-	@tools/deps.sh
+	@tools/deps.sh all
 
 # --- running ------------------------------------------------------------
 
-run: deps all
+SUBMAKE := $(MAKE) --no-print-directory
+
+run:
+	@tools/deps.sh $(ARCH) $(if $(filter 1,$(UBOOT)),uboot)
+	@$(SUBMAKE) ARCH=$(ARCH) all
 	@tools/qemu.sh run $(ARCH) $(NIC)
 
-debug: deps all
+debug:
+	@tools/deps.sh $(ARCH) debug
+	@$(SUBMAKE) ARCH=$(ARCH) all
 	@tools/qemu.sh debug $(ARCH) $(NIC)
 
 # --- tests --------------------------------------------------------------
@@ -171,7 +186,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
 	$(patsubst tests/sim/%.c,%,$(wildcard tests/sim/test_*.c))
 
 # Each source is compiled once into build/host/obj/ and shared by every
-# test that links it (the whole-stack tests link the same thirty files);
+# test that links it (the whole-stack tests link every file of net/ but netdev.c);
 # -MMD keeps both the objects and the test programs up to date.
 host_objs = $(patsubst %.c,$(HOST)/obj/%.o,$(1))
 
@@ -205,7 +220,8 @@ unit: $(addprefix $(HOST)/,$(UNIT_TESTS))
 # libFuzzer targets: make fuzz, make fuzz-smoke (tests/fuzz/fuzz.mk).
 include tests/fuzz/fuzz.mk
 
-test: deps
+test:
+	@tools/deps.sh test
 	@tools/run-tests.sh
 
 # --- soak -------------------------------------------------------------
@@ -214,9 +230,10 @@ test: deps
 # flat and sockstat at its baseline after every round. Needs root and
 # /dev/net/tun.
 SOAK_S ?= 900
-soak: deps
-	@$(MAKE) --no-print-directory ARCH=riscv64 all
-	@$(MAKE) --no-print-directory ARCH=aarch64 all
+soak:
+	@tools/deps.sh test
+	@$(SUBMAKE) ARCH=riscv64 all
+	@$(SUBMAKE) ARCH=aarch64 all
 	@mkdir -p build/soak
 	@tools/soak.sh $(SOAK_S) riscv64_soak_virtio_pci riscv64 2 \
 		virtio-net-pci build/soak/riscv64.console && \
@@ -225,12 +242,13 @@ soak: deps
 
 # --- benchmark ----------------------------------------------------------
 # A table (and a plot) against a Linux arm64 guest under the same QEMU;
-# nothing is asserted. Its own packages (tools/bench/deps.sh); the Linux
+# nothing is asserted. The plot's matplotlib is optional; the Linux
 # baseline is cached in ~/.cache/kite-bench (KITE_BENCH_CACHE).
-bench: deps
-	@tools/bench/deps.sh
-	@$(MAKE) --no-print-directory ARCH=riscv64 all
-	@$(MAKE) --no-print-directory ARCH=aarch64 all
+bench:
+	@tools/deps.sh bench
+	@tools/deps.sh plot || echo "bench: no matplotlib, no plot"
+	@$(SUBMAKE) ARCH=riscv64 all
+	@$(SUBMAKE) ARCH=aarch64 all
 	@python3 tools/bench.py
 
 clean:

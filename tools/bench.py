@@ -738,7 +738,7 @@ def main():
         log("plot: %s" % os.path.relpath(png, ROOT))
     else:
         log("plot: skipped (no python3 with matplotlib; "
-            "tools/bench/deps.sh installs python3-matplotlib)")
+            "tools/deps.sh plot installs python3-matplotlib)")
     return 0
 
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # `make test`: build both arches, run the host unit tests and the boot
-# tests, and end with one line "N passed, N failed".
+# tests, and end with one line "N passed, N failed" (", N skipped" after
+# it when a test could not run here).
 #
 # Every test program prints "PASS name" / "FAIL name: why" lines; this
 # script shows them and counts them. A program that dies without saying
@@ -73,6 +74,16 @@ for arch in riscv64 aarch64; do
 		tail -n 20 "$logs/build-$arch.log"
 	fi
 done
+
+# --- set-up paths -----------------------------------------------------------
+# What a newcomer meets first: `make run` on a machine without the cross
+# compilers (the Makefile once read them before installing them), every
+# QEMU line of `make run` and the README starting with its ROMs from a
+# package tools/deps.sh installs, and every file that README and comments
+# name existing.
+run setup_first_make "$logs/setup-first-make.out" tests/setup/first_make.sh
+run setup_qemu_roms "$logs/setup-qemu-roms.out" tests/setup/qemu_roms.py
+run refs "$logs/refs.out" tools/check-refs.py
 
 # --- host unit tests (ASan + UBSan) ----------------------------------------
 if make --no-print-directory -j"$(nproc)" unit >"$logs/build-unit.log" 2>&1; then

@@ -1,7 +1,7 @@
 """Plot `make bench`'s results: tools/bench/plot.py RESULTS.json OUT.png
 
 Run by tools/bench.py with a python3 that has matplotlib (Debian's
-python3-matplotlib; tools/bench/deps.sh installs it). One bar per guest
+python3-matplotlib; tools/deps.sh plot installs it). One bar per guest
 boot (Kite per arch and NIC, Linux arm64 per NIC) in four panels:
 throughput, round-trip latency, accepts, and frame delivery rates.
 """
