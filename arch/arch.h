@@ -4,8 +4,9 @@
  * Each arch/<name>/ implements these; nothing in kernel/ or drivers/
  * includes an arch-private header. Kite runs on one hart/core: the boot
  * CPU. "Interrupts off" is therefore the kernel's only spinlock (see
- * kernel/lock.h), and every function here is called with the calling
- * thread's context, never concurrently with itself on another CPU.
+ * arch_irq_save() below, and kernel/wait.h for its use), and every
+ * function here is called with the calling thread's context, never
+ * concurrently with itself on another CPU.
  */
 #ifndef KITE_ARCH_H
 #define KITE_ARCH_H

@@ -2,11 +2,12 @@
  * The kernel side of the network stack: the one stack instance, the lock
  * that serialises it, and the net-poll thread that drives it.
  *
- * Lock order: the stack lock (a mutex) is the only lock; it is never
- * taken from interrupt context and nothing else is held while waiting
- * for it. Every call into net/ and every driver xmit/poll happens with it
- * held. Sockets whose users must wake are woken as the lock is released:
- * a woken thread cannot run before the lock is free.
+ * Lock order: iperf3_lock (kernel/iperf3.c, which sends on sockets under
+ * it), then the stack lock (a mutex), then newlib's own locks (malloc's,
+ * through net_alloc()). The stack lock is never taken from interrupt
+ * context. Every call into net/ and every driver xmit/poll happens with
+ * it held. Sockets whose users must wake are woken as the lock is
+ * released: a woken thread cannot run before the lock is free.
  *
  * The net-poll thread sleeps until a NIC interrupt (IRQ_WAKE_POLLER), a
  * kick from a thread that queued work, or the stack's next deadline; then

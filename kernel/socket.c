@@ -1516,7 +1516,7 @@ int fcntl(int fd, int cmd, ...)
 	return err ? (int)ret(err) : r;
 }
 
-/* --- arpa/inet.h ------------------------------------------------------------------ */
+/* --- <arpa/inet.h> ---------------------------------------------------------------- */
 
 int inet_pton(int af, const char *src, void *dst)
 {
@@ -1582,7 +1582,7 @@ char *inet_ntoa(struct in_addr in)
 	return buf;
 }
 
-/* --- net/if.h --------------------------------------------------------------------- */
+/* --- <net/if.h> ------------------------------------------------------------------- */
 
 unsigned if_nametoindex(const char *name)
 {

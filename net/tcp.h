@@ -6,7 +6,8 @@
  *   tcp_input.c   segment arrival (RFC 9293 3.10.7), RST/challenge ACK
  *   tcp_output.c  building and sending segments, RSTs, ACKs
  *   tcp_timer.c   the one timer per connection: retransmission, persist,
- *                 delayed ACK, TIME_WAIT
+ *                 delayed ACK, keepalive, an orphan's linger
+ *   tcp_timewait.c  TIME_WAIT and FIN_WAIT_2 records, their own queues
  *   tcp_subr.c    TCB allocation, lookup hashes, teardown, counters
  *   tcp_usrreq.c  the user calls below
  *
@@ -34,10 +35,10 @@
  * through FIN_WAIT_1, CLOSING or LAST_ACK and then frees; bounded by
  * tcp_max_orphans, tcp_orphan_retries and TCP_ORPHAN_LINGER. An orphan
  * waiting only for the peer's FIN (FIN_WAIT_2), and any connection that
- * reaches TIME_WAIT, is reduced to a 64-byte struct tcp_tw record
- * (tcp_timewait.c) and its TCB closed: a user still holding the socket
- * sees it CLOSED, ss shows the record. Lookup order for a segment:
- * connections, then records, then listeners.
+ * reaches TIME_WAIT, is reduced to a 64-byte struct tcp_tw record (104
+ * bytes for IPv6; tcp_timewait.c) and its TCB closed: a user still
+ * holding the socket sees it CLOSED, ss shows the record. Lookup order
+ * for a segment: connections, then records, then listeners.
  */
 #ifndef KITE_NET_TCP_H
 #define KITE_NET_TCP_H

@@ -174,9 +174,10 @@ static void gicv3_redist_init(struct gic *g)
 
 /*
  * ICC_SRE_EL1.SRE selects the system register interface; firmware at
- * EL2/EL3 must have allowed it (ICC_SRE_EL2.Enable), which boot/start.S
- * does when Kite enters at EL2. Then: priority mask open, EOI both drops
- * priority and deactivates (EOImode 0), group 1 on (GICv3 spec, ICC_*_EL1).
+ * EL2/EL3 must have allowed it (ICC_SRE_EL2.Enable), which
+ * boot/aarch64/start.S does when Kite enters at EL2. Then: priority mask
+ * open, EOI both drops priority and deactivates (EOImode 0), group 1 on
+ * (GICv3 spec, ICC_*_EL1).
  */
 static int gicv3_cpu_init(void)
 {

@@ -3,9 +3,11 @@
  * time: s->now is set by hand, so five minutes of TTL pass at once.
  *
  * Build: gcc ... tests/net/test_arp.c net/arp.c net/eth.c net/pkt.c
- *        net/inet.c
- * Everything else arp.c reaches (netif_output, ip_input,
- * icmp_send_error and the port) is faked below and records its calls.
+ *        net/inet.c, and IPv6 with what it shares (the Makefile's
+ *        IP6_SRCS), as eth.c hands it frames
+ * Everything else arp.c reaches (netif_output, ip_input, udp6_input,
+ * tcp6_input, icmp_send_error and the port) is faked below and records
+ * its calls.
  */
 #include <stdarg.h>
 #include <stdio.h>

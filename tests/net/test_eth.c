@@ -2,9 +2,10 @@
  * Ethernet framing (net/eth.c) on the host.
  *
  * Build: gcc ... tests/net/test_eth.c net/eth.c net/arp.c net/pkt.c
- *        net/inet.c
- * netif_output, ip_input, icmp_send_error and the port are faked below
- * and record their calls.
+ *        net/inet.c, and IPv6 with what it shares (the Makefile's
+ *        IP6_SRCS), as eth.c hands it frames
+ * netif_output, ip_input, udp6_input, tcp6_input, icmp_send_error and
+ * the port are faked below and record their calls.
  */
 #include <stdarg.h>
 #include <stdio.h>

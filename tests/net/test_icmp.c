@@ -2,8 +2,8 @@
  * ICMP (net/icmp.c): echo, errors in and out, RFC 1122 3.2.2's rules
  * and the rate limit; through ip_input() and ip_output().
  *
- * Sources: tests/net/test_icmp.c net/ip.c net/ip_frag.c net/icmp.c
- *          net/route.c net/checksum.c net/pkt.c
+ * Sources: tests/net/test_icmp.c net/ip.c net/ip_frag.c net/reasm.c
+ *          net/icmp.c net/ratelimit.c net/route.c net/checksum.c net/pkt.c
  * What the rest of net/ provides (ARP, lo, UDP, ping sockets, the port)
  * is faked in tests/net/ip_harness.h.
  */

@@ -2,11 +2,13 @@
  * UDP and ping sockets, the stack side (net/udp.c, net/sock.c,
  * net/ping.c, net/portalloc.c), on the host.
  *
- * Build: gcc ... tests/net/test_udp.c net/udp.c net/sock.c net/ping.c
- *        net/portalloc.c net/pkt.c net/checksum.c tests/net/port_host.c
- * What those reach elsewhere in the stack (ip_output, the routing and
- * local-address questions, icmp_send_error, ip_output_if and
- * net_sock_notify) is faked below and records its calls.
+ * Build: gcc ... tests/net/test_udp.c net/udp.c net/udp6.c net/sock.c
+ *        net/ping.c net/portalloc.c net/pkt.c net/checksum.c
+ *        net/ip6_addr.c net/inet.c tests/net/port_host.c
+ * What those reach elsewhere in the stack (ip_output, ip6_output, the
+ * routing and local-address questions of both families,
+ * icmp_send_error, icmp6_send_error, ip_output_if and net_sock_notify)
+ * is faked below and records its calls.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -4,9 +4,10 @@
  * Each tests/unit/test_*.c is its own program, built with ASan and UBSan.
  * It defines tests with TEST(name) and lists them in main() with RUN(name).
  * Every test prints exactly one line, "PASS name" or
- * "FAIL name: file:line: what"; tests/run.sh counts those lines for the
- * final "N passed, N failed". A failed CHECK ends the current test at once
- * (the rest would only report consequences of the first failure).
+ * "FAIL name: file:line: what"; tools/run-tests.sh (`make test`) counts
+ * those lines for its final "N passed, N failed". A failed CHECK ends the
+ * current test at once (the rest would only report consequences of the
+ * first failure).
  */
 #ifndef KITE_TEST_H
 #define KITE_TEST_H

@@ -2,7 +2,8 @@
  * The Linux baseline's servers for `make bench` (tools/bench.py): the
  * same small TCP services Kite runs, so the host's clients meet the same
  * protocol on both guests. Built static for arm64 by
- * tools/bench/linux-baseline.sh and started by the initramfs's /init.
+ * tools/bench/baseline.py and started by the initramfs's /init
+ * (tools/bench/linux-init.sh).
  *
  *   echo    (RFC 862)  port 7:  every byte back, until end of stream
  *   discard (RFC 863)  port 9:  read and drop, until end of stream
