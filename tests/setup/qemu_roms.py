@@ -51,7 +51,7 @@ def readme_lines():
     blocks, backslash continuations joined, comments dropped."""
     text = open(os.path.join(ROOT, "README.md")).read()
     n = 0
-    for block in re.findall(r"^```[^\n]*\n(.*?)^```", text, re.S | re.M):
+    for block in re.findall(r"^```[^\n]*\n(.*?)^```", text, re.DOTALL | re.MULTILINE):
         joined = re.sub(r"\\\n\s*", " ", block)
         for line in joined.splitlines():
             line = line.split(" #")[0].strip()
