@@ -39,8 +39,9 @@ endif
 CC := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
-# Empty when the compiler is missing; the build then stops with this
-# rather than with -isystem swallowing the next flag.
+# GCC_INCLUDE is empty when the compiler is missing: the recipes that
+# need it expand NEED_CC first and stop with this message, rather than
+# build with -isystem swallowing the flag after it.
 NEED_CC = $(if $(GCC_INCLUDE),,$(error $(CC) not found: run `make deps` \
 	(or tools/deps.sh $(ARCH)), or `make run`, which installs it))
 
@@ -70,7 +71,7 @@ all: $(BUILD)/kite.elf $(BUILD)/kite.bin
 
 # newlib is the slow part (2-3 minutes); it is built once per arch.
 $(NEWLIB)/lib/libc.a: tools/build-newlib.sh
-	@echo "  NEWLIB  $(ARCH) (once; a few minutes)"
+	@echo "  NEWLIB  $(ARCH) (once; a few minutes)"$(NEED_CC)
 	$(Q)tools/build-newlib.sh $(ARCH) $(NEWLIB)
 
 newlib: $(NEWLIB)/lib/libc.a
