@@ -171,7 +171,7 @@ riscv64_virtio_pci riscv64 2 virtio-pci virtio-net:pci
 riscv64_e1000 riscv64 2 e1000 e1000:pci
 riscv64_shared_intx riscv64 2 both e1000:pci,virtio-net:pci
 aarch64_gicv2_virtio_mmio aarch64 2 virtio-mmio virtio-net:mmio:legacy
-aarch64_gicv2_virtio_mmio_split aarch64 2 virtio-mmio-split virtio-net:mmio:legacy
+aarch64_gicv2_virtio_mmio_split aarch64 2 virtio-mmio-split virtio-net:mmio:legacy-split
 aarch64_gicv2_virtio_pci aarch64 2 virtio-pci virtio-net:pci
 aarch64_gicv2_e1000 aarch64 2 e1000 e1000:pci
 aarch64_gicv2_shared_intx aarch64 2 both e1000:pci,virtio-net:pci
