@@ -1,7 +1,8 @@
 # Kite: bare-metal reference firmware for QEMU virt (riscv64, aarch64).
 #
 #   make                 build build/$(ARCH)/kite.elf and kite.bin
-#   make run             boot it in QEMU (NIC=virtio-mmio|virtio-pci|e1000|both)
+#   make run             boot it in QEMU (NIC=virtio-mmio|virtio-mmio-modern|
+#                        virtio-pci|e1000|both|none; BOARD=sifive_u on riscv64)
 #   make run UBOOT=1     boot kite.bin through U-Boot's booti, as a board does
 #   make test            build both arches and run every test
 #   make bench           benchmark table against a Linux guest (not a test)
@@ -16,7 +17,9 @@
 # compiler may not have existed when this one read it.
 
 ARCH ?= riscv64
-NIC ?= virtio-mmio
+BOARD ?= virt
+# sifive_u has only its own NIC, which Kite does not drive yet.
+NIC ?= $(if $(filter sifive_u,$(BOARD)),none,virtio-mmio)
 V ?= 0
 
 BUILD := build/$(ARCH)

@@ -31,8 +31,10 @@ void arch_early_init(void);
  * names no interrupt controller the port knows. */
 void arch_init(const struct fdt *fdt);
 
-/* Bring up the fixed-address console (console_set_early) so that the
- * very first messages and early panics are visible. */
+/* Bring up a console that needs no address from the device tree
+ * (console_set_early), if the platform has one: on RISC-V the SBI
+ * firmware's. Otherwise nothing: the first messages are held until
+ * console_init_dt() finds the stdout-path UART. */
 void arch_early_console(void);
 
 /* --- interrupts masking ---------------------------------------------- */

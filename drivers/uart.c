@@ -5,5 +5,6 @@
 const struct uart_driver *const uart_drivers[] = {
 	&ns16550_driver,
 	&pl011_driver,
+	&sifive_uart_driver,
 	NULL,
 };

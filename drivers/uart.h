@@ -1,8 +1,10 @@
 /*
- * UART drivers for the console. Each probes a device tree node and, when
- * the node is the stdout-path device, calls console_register(). The
- * early entry points take a fixed physical address and work before the
- * device tree is read (and, on AArch64, before the MMU is on).
+ * UART drivers for the console. console_init_dt() calls the probe of
+ * the driver whose compatible string the stdout-path node has, as soon
+ * as the device tree is read (before the interrupt controllers): the
+ * probe sets the UART up for polled output with its interrupts off and
+ * calls console_register(); console_start_input() attaches the
+ * interrupt later. Nothing here has a fixed address.
  */
 #ifndef KITE_UART_H
 #define KITE_UART_H
@@ -21,8 +23,6 @@ extern const struct uart_driver *const uart_drivers[];
 
 extern const struct uart_driver ns16550_driver;	/* riscv64 virt */
 extern const struct uart_driver pl011_driver;	/* aarch64 virt */
-
-void ns16550_early_init(uintptr_t base);
-void pl011_early_init(uintptr_t base);
+extern const struct uart_driver sifive_uart_driver;	/* SiFive FU540 */
 
 #endif

@@ -11,7 +11,6 @@
 #include "drivers/uart.h"
 #include "kernel/console.h"
 #include "kernel/fdt.h"
-#include "kernel/irq.h"
 #include "kernel/printk.h"
 
 #define RBR	0	/* receive buffer (read) */
@@ -85,13 +84,6 @@ static const struct console_ops ns16550_ops = {
 	.irq_ack = ns16550_irq_ack,
 };
 
-void ns16550_early_init(uintptr_t base)
-{
-	uart0 = (struct ns16550){ .base = base, .shift = 0, .width = 1 };
-	reg_write(&uart0, IER, 0);
-	console_set_early(&ns16550_ops, &uart0);
-}
-
 static int ns16550_probe(const struct fdt *fdt, int node)
 {
 	uint64_t base, size;
@@ -104,14 +96,20 @@ static int ns16550_probe(const struct fdt *fdt, int node)
 		u.shift = v;
 	if (fdt_getprop_u32(fdt, node, "reg-io-width", &v) == 0)
 		u.width = v;
-	int virq = irq_of_get(fdt, node, 0);
+	if (u.shift > 4 || (u.width != 1 && u.width != 4)) {
+		kprintf("uart: ns16550a at 0x%llx: reg-shift %u, reg-io-width "
+			"%u not supported\n", (unsigned long long)base,
+			u.shift, u.width);
+		return -EINVAL;
+	}
 
 	unsigned long flags = arch_irq_save();
 	uart0 = u;
+	reg_write(&uart0, IER, 0);
 	arch_irq_restore(flags);
-	kprintf("uart: ns16550a at 0x%llx irq %d, console ttyS0\n",
-		(unsigned long long)base, virq);
-	console_register("ttyS0", &ns16550_ops, &uart0, virq);
+	console_register("ttyS0", &ns16550_ops, &uart0);
+	kprintf("uart: ns16550a at 0x%llx, console ttyS0\n",
+		(unsigned long long)base);
 	return 0;
 }
 

@@ -18,7 +18,6 @@
 #include "drivers/uart.h"
 #include "kernel/console.h"
 #include "kernel/fdt.h"
-#include "kernel/irq.h"
 #include "kernel/printk.h"
 
 #define UARTDR		0x000	/* data */
@@ -41,8 +40,7 @@ struct pl011 {
 	uintptr_t base;
 };
 
-/* The fixed-address early console, then the device tree's. */
-static struct pl011 early_uart, uart0;
+static struct pl011 uart0;	/* the device tree's stdout-path UART */
 
 static uint32_t pl011_read(struct pl011 *u, uint32_t reg)
 {
@@ -116,16 +114,8 @@ static void pl011_enable(struct pl011 *u)
 		pl011_write(u, UARTCR, cr | want);
 }
 
-/* Plain loads and stores only: this runs first thing in kmain. */
-void pl011_early_init(uintptr_t base)
-{
-	early_uart.base = base;
-	pl011_enable(&early_uart);
-	console_set_early(&pl011_ops, &early_uart);
-}
-
 /* The stdout-path UART. Its interrupts start masked and cleared;
- * console_register() turns reception on through rx_irq once its
+ * console_start_input() turns reception on through rx_irq once its
  * handler is in place. */
 static int pl011_probe(const struct fdt *fdt, int node)
 {
@@ -138,7 +128,9 @@ static int pl011_probe(const struct fdt *fdt, int node)
 	pl011_enable(u);
 	pl011_write(u, UARTIMSC, 0);
 	pl011_write(u, UARTICR, INT_ALL);
-	console_register("ttyAMA0", &pl011_ops, u, irq_of_get(fdt, node, 0));
+	console_register("ttyAMA0", &pl011_ops, u);
+	kprintf("uart: pl011 at 0x%llx, console ttyAMA0\n",
+		(unsigned long long)addr);
 	return 0;
 }
 

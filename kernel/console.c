@@ -18,6 +18,13 @@
 static const struct console_ops *ops;
 static void *ops_priv;
 static const char *console_name = "early";
+static int console_node = -1;	/* the stdout-path node, once probed */
+
+/* What is written before there is any console, for the first one. */
+#define HELD_MAX 4096
+static char held[HELD_MAX];
+static size_t held_len;
+static bool held_overflow;
 
 static char rx_ring[RX_RING];
 static unsigned rx_head, rx_tail;	/* free-running; head - tail = used */
@@ -25,27 +32,60 @@ static bool rx_throttled;	/* ring full: receive interrupt held off */
 static struct wait_queue rx_wait = WAIT_QUEUE_INIT(rx_wait);
 static bool rx_polled;
 
-void console_set_early(const struct console_ops *o, void *priv)
+static void write_out(const char *s, size_t n);
+
+/* Make o the console and give it what was held; interrupts masked. */
+static void set_ops(const struct console_ops *o, void *priv)
 {
+	bool first = !ops;
+
 	ops = o;
 	ops_priv = priv;
+	if (first && held_len) {
+		write_out(held, held_len);
+		if (held_overflow) {
+			static const char msg[] =
+				"console: early messages beyond 4 KiB were lost\n";
+			write_out(msg, sizeof(msg) - 1);
+		}
+	}
+}
+
+void console_set_early(const struct console_ops *o, void *priv)
+{
+	unsigned long flags = arch_irq_save();
+	set_ops(o, priv);
+	arch_irq_restore(flags);
 }
 
 void console_write(const char *s, size_t n)
 {
+	unsigned long flags = arch_irq_save();
+	if (ops) {
+		write_out(s, n);
+	} else {
+		size_t room = HELD_MAX - held_len;
+		if (n > room) {
+			held_overflow = true;
+			n = room;
+		}
+		memcpy(held + held_len, s, n);
+		held_len += n;
+	}
+	arch_irq_restore(flags);
+}
+
+static void write_out(const char *s, size_t n)
+{
 	static char last;
 
-	if (!ops)
-		return;
-	unsigned long flags = arch_irq_save();
 	for (size_t i = 0; i < n; i++) {
 		/* Terminals want CR LF; add the CR unless it is there. */
-		if (s[i] == '\n' && last != '\r')
+		if (s[i] == '\n' && last != '\r' && !ops->adds_cr)
 			ops->putc(ops_priv, '\r');
 		ops->putc(ops_priv, s[i]);
 		last = s[i];
 	}
-	arch_irq_restore(flags);
 }
 
 /* Move what the UART holds into the ring; interrupts masked. When the
@@ -56,6 +96,8 @@ static int drain_uart(void)
 {
 	int c, n = 0;
 
+	if (!ops)
+		return 0;	/* no console at all: nothing to read */
 	while (rx_head - rx_tail < RX_RING) {
 		if ((c = ops->getc(ops_priv)) < 0)
 			return n;
@@ -80,21 +122,26 @@ static enum irqreturn console_irq(void *priv)
 }
 
 void console_register(const char *name, const struct console_ops *o,
-		      void *priv, int virq)
+		      void *priv)
 {
 	unsigned long flags = arch_irq_save();
-	ops = o;
-	ops_priv = priv;
+	set_ops(o, priv);
 	console_name = name;
 	arch_irq_restore(flags);
+}
 
-	if (virq > 0 && irq_register_shared(virq, name, console_irq, NULL) == 0) {
+void console_start_input(const struct fdt *fdt)
+{
+	int virq = console_node >= 0 ? irq_of_get(fdt, console_node, 0) : -1;
+
+	if (console_node >= 0 && virq > 0 &&
+	    irq_register_shared(virq, console_name, console_irq, NULL) == 0) {
 		ops->rx_irq(ops_priv, true);
 		return;
 	}
 	rx_polled = true;
 	kprintf("console: %s has no usable interrupt, polling input every %d ms\n",
-		name, RX_POLL_US / 1000);
+		console_name, RX_POLL_US / 1000);
 }
 
 void console_init_dt(const struct fdt *fdt)
@@ -124,14 +171,15 @@ void console_init_dt(const struct fdt *fdt)
 	}
 	for (const struct uart_driver *const *d = uart_drivers; node >= 0 && *d; d++) {
 		if (fdt_is_compatible(fdt, node, (*d)->compatible)) {
-			if ((*d)->probe(fdt, node) == 0)
+			if ((*d)->probe(fdt, node) == 0) {
+				console_node = node;
 				return;
+			}
 			break;
 		}
 	}
-	kprintf("console: no driver for stdout-path %s; staying on the early console\n",
-		path ? path : "(none)");
-	rx_polled = true;
+	kprintf("console: no driver for stdout-path %s; staying on the %s console\n",
+		path ? path : "(none)", ops ? "early" : "(no)");
 }
 
 static int ring_get(void)

@@ -1,9 +1,10 @@
 /*
  * The boot sequence, common to every arch. boot/<arch>/start.S sets up a
  * stack and clears .bss, then calls kmain() with the device tree the
- * firmware passed. From here on only the early console's address
- * (arch_early_console()) is fixed: memory, console, interrupt
- * controller, timer and devices all come from the tree.
+ * firmware passed. Nothing from here on has a fixed address: memory,
+ * console, interrupt controller, timer and devices all come from the
+ * tree. Until the tree's console is up, messages go to the firmware's
+ * console (RISC-V: SBI) or are held for it (kernel/console.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,18 @@ static void init_thread(void *arg)
 	shell_run();
 }
 
+/* The machine, as the device tree's root names it (DTSpec 3.2: model,
+ * else the first compatible string). */
+static void print_board(const struct fdt *fdt)
+{
+	int root = fdt_path_offset(fdt, "/");
+	const char *model = fdt_getprop_str(fdt, root, "model");
+
+	if (!model)
+		model = fdt_getprop_str(fdt, root, "compatible");
+	kprintf("board: %s\n", model ? model : "(unnamed)");
+}
+
 void kmain(unsigned long boot_cpu, const void *dtb)
 {
 	arch_early_console();
@@ -52,12 +65,14 @@ void kmain(unsigned long boot_cpu, const void *dtb)
 	dtb = mem_init(&boot_fdt, dtb, dtb_size);
 	if (fdt_init(&boot_fdt, dtb, dtb_size) < 0)
 		panic("the device tree is damaged after its move");
+	console_init_dt(&boot_fdt);	/* output: the stdout-path UART */
+	print_board(&boot_fdt);
 	kernel_cmdline_init(&boot_fdt);
 
 	sched_init();
 	arch_init(&boot_fdt);	/* interrupt controller, timer */
 	timer_init();
-	console_init_dt(&boot_fdt);
+	console_start_input(&boot_fdt);
 	kernel_probe_devices(&boot_fdt);
 
 	if (!thread_create("init", PRIO_NORMAL, init_thread, NULL,

@@ -9,6 +9,10 @@
 # e1000 at PCI slot 1 and a virtio-net-pci at slot 5: the same INTx line
 # after swizzling).
 # GIC=3 selects GICv3 on aarch64; EL2=1 enters it at EL2 (virtualization=on).
+# BOARD=sifive_u boots riscv64 on QEMU's model of the SiFive HiFive
+# Unleashed instead of virt (kite.bin at OpenSBI's next address, its own
+# device tree); it has no PCI and no virtio-mmio, and Kite has no driver
+# yet for its Cadence GEM, so NIC=none is the only NIC there.
 # PCAP=FILE records the NICs' frames in pcap files (see below).
 # UBOOT=1 boots through Debian's U-Boot with booti, as a board does
 # (see below).
@@ -18,21 +22,31 @@
 set -eu
 
 mode=$1 arch=$2 nic=${3:-virtio-mmio}
+board=${BOARD:-virt}
 gic=${GIC:-2}
 machine="virt,gic-version=$gic"
 [ "${EL2:-0}" = 1 ] && machine="virt,virtualization=on,gic-version=$gic"
 
-case $arch in
-riscv64)
+case $arch/$board in
+riscv64/virt)
 	set -- qemu-system-riscv64 -M virt -m 256M -bios default \
 		-kernel build/riscv64/kite.elf
 	;;
-aarch64)
+riscv64/sifive_u)
+	[ "$nic" = none ] || {
+		echo "qemu.sh: BOARD=sifive_u takes NIC=none: its Cadence GEM has no Kite driver yet" >&2
+		exit 1
+	}
+	set -- qemu-system-riscv64 -M sifive_u -m 256M -bios default \
+		-kernel build/riscv64/kite.bin
+	;;
+aarch64/virt)
 	set -- qemu-system-aarch64 -M "$machine" -cpu cortex-a57 \
 		-m 256M -kernel build/aarch64/kite.bin
 	;;
 *)
-	echo "qemu.sh: unknown ARCH $arch" >&2; exit 1 ;;
+	echo "qemu.sh: no ARCH $arch with BOARD $board (riscv64: virt, sifive_u; aarch64: virt)" >&2
+	exit 1 ;;
 esac
 
 # UBOOT=1: the raw kite.bin through U-Boot's booti instead of -kernel.
@@ -47,6 +61,7 @@ uboot=${UBOOT:-0}
 uboot_dir=/usr/lib/u-boot
 opensbi=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 if [ "$uboot" = 1 ]; then
+	[ "$board" = virt ] || { echo "qemu.sh: UBOOT=1 boots virt only" >&2; exit 1; }
 	case $arch in
 	riscv64)
 		uboot_needs="$opensbi $uboot_dir/qemu-riscv64_smode/u-boot.bin"

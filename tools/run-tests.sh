@@ -125,6 +125,36 @@ aarch64_gicv3 aarch64 3 0
 aarch64_el2_gicv3 aarch64 3 1
 EOT
 
+# The same image on QEMU's model of a real board, the SiFive HiFive
+# Unleashed (sifive_u): OpenSBI starts Kite on hart 1 (hart 0 has no
+# S-mode), so the PLIC context is not the first; the console is the
+# board's sifive,uart0. QEMU's sifive_u has no power-off device, so
+# poweroff must halt saying so (system.exp -no-power-off).
+cmd=$(BOARD=sifive_u tools/qemu.sh print riscv64 none)
+run boot_system_riscv64_sifive_u "$logs/system-riscv64_sifive_u.out" \
+	expect -f tests/boot/system.exp -- -board "SiFive HiFive Unleashed A00" \
+	-console ttySIF0 -no-power-off riscv64_sifive_u \
+	"$logs/system-riscv64_sifive_u.console" $cmd
+run boot_panic_riscv64_sifive_u "$logs/panic-riscv64_sifive_u.out" \
+	expect -f tests/boot/panic.exp riscv64_sifive_u \
+	"$logs/panic-riscv64_sifive_u.console" $cmd
+
+# A device tree without /chosen/stdout-path (virt's own, with it taken
+# out by dtc's fdtput): the SBI firmware's console must stay, and the
+# whole shell work through it.
+dtb=$logs/virt-no-stdout-path.dtb
+if qemu-system-riscv64 -M "virt,dumpdtb=$dtb" -m 256M -nographic -nic none \
+	>"$logs/dumpdtb.out" 2>&1 && fdtput -d "$dtb" /chosen stdout-path; then
+	cmd=$(tools/qemu.sh print riscv64 none)
+	run boot_system_riscv64_no_stdout_path \
+		"$logs/system-riscv64_no_stdout_path.out" \
+		expect -f tests/boot/system.exp -- -console early \
+		riscv64_no_stdout_path \
+		"$logs/system-riscv64_no_stdout_path.console" $cmd -dtb "$dtb"
+else
+	say "FAIL boot_system_riscv64_no_stdout_path: could not make $dtb (see $logs/dumpdtb.out)"
+fi
+
 # TAG ARCH GIC EL2: the raw kite.bin through Debian's U-Boot with booti,
 # as a board boots it (tools/qemu.sh UBOOT=1). Without u-boot-qemu and
 # opensbi the test says SKIP (exit 77).

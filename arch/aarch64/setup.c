@@ -8,18 +8,14 @@
 #include "arch/aarch64/aarch64.h"
 #include "arch/aarch64/gic.h"
 #include "arch/arch.h"
-#include "drivers/uart.h"
 #include "kernel/fdt.h"
 
 const char arch_name[] = "aarch64";
 
-/* QEMU virt's PL011. The one fixed address in the port: it lets the
- * very first messages and panics out before the device tree is read. */
-#define EARLY_UART_BASE		0x09000000
-
+/* AArch64 has no firmware console to borrow: the first lines wait for
+ * the stdout-path UART, a few lines into kmain. */
 void arch_early_console(void)
 {
-	pl011_early_init(EARLY_UART_BASE);
 }
 
 void arch_early_init(void)

@@ -6,7 +6,6 @@
 #include "arch/riscv64/csr.h"
 #include "arch/riscv64/sbi.h"
 #include "arch/riscv64/trap.h"
-#include "drivers/uart.h"
 #include "kernel/fdt.h"
 #include "kernel/irq.h"
 #include "kernel/printk.h"
@@ -16,10 +15,10 @@ unsigned long riscv_boot_hartid;
 extern struct irq_chip riscv_intc;
 extern char riscv_thread_trampoline[];
 
-/* The only fixed address: QEMU virt's NS16550A, until the DT is read. */
+/* The SBI firmware's console until the device tree's UART is found. */
 void arch_early_console(void)
 {
-	ns16550_early_init(0x10000000);
+	sbi_console_init();
 }
 
 unsigned long arch_irq_save(void)

@@ -30,7 +30,8 @@ NICS = ["none", "virtio-mmio", "virtio-mmio-modern", "virtio-pci", "e1000",
 
 
 def qemu_sh_lines():
-    """(name, arch, argv) for every line tools/qemu.sh prints."""
+    """(name, arch, argv) for every line tools/qemu.sh prints (BOARD=sifive_u
+    takes NIC=none only)."""
     for arch in ("riscv64", "aarch64"):
         for nic in NICS:
             for uboot in ("0", "1"):
@@ -44,6 +45,11 @@ def qemu_sh_lines():
                 name = "make_run_%s_%s%s" % (
                     arch, nic.replace("-", "_"), "_uboot" if uboot == "1" else "")
                 yield name, arch, shlex.split(out)
+    out = subprocess.run(
+        ["tools/qemu.sh", "print", "riscv64", "none"], cwd=ROOT,
+        env=dict(os.environ, BOARD="sifive_u"), check=True,
+        capture_output=True, text=True).stdout
+    yield "make_run_riscv64_sifive_u", "riscv64", shlex.split(out)
 
 
 def readme_lines():
