@@ -32,7 +32,18 @@ static bool rx_throttled;	/* ring full: receive interrupt held off */
 static struct wait_queue rx_wait = WAIT_QUEUE_INIT(rx_wait);
 static bool rx_polled;
 
-static void write_out(const char *s, size_t n);
+static void write_out(const char *s, size_t n)
+{
+	static char last;
+
+	for (size_t i = 0; i < n; i++) {
+		/* Terminals want CR LF; add the CR unless it is there. */
+		if (s[i] == '\n' && last != '\r' && !ops->adds_cr)
+			ops->putc(ops_priv, '\r');
+		ops->putc(ops_priv, s[i]);
+		last = s[i];
+	}
+}
 
 /* Make o the console and give it what was held; interrupts masked. */
 static void set_ops(const struct console_ops *o, void *priv)
@@ -73,19 +84,6 @@ void console_write(const char *s, size_t n)
 		held_len += n;
 	}
 	arch_irq_restore(flags);
-}
-
-static void write_out(const char *s, size_t n)
-{
-	static char last;
-
-	for (size_t i = 0; i < n; i++) {
-		/* Terminals want CR LF; add the CR unless it is there. */
-		if (s[i] == '\n' && last != '\r' && !ops->adds_cr)
-			ops->putc(ops_priv, '\r');
-		ops->putc(ops_priv, s[i]);
-		last = s[i];
-	}
 }
 
 /* Move what the UART holds into the ring; interrupts masked. When the
@@ -178,8 +176,9 @@ void console_init_dt(const struct fdt *fdt)
 			break;
 		}
 	}
-	kprintf("console: no driver for stdout-path %s; staying on the %s console\n",
-		path ? path : "(none)", ops ? "early" : "(no)");
+	kprintf("console: no driver for stdout-path %s; %s\n",
+		path ? path : "(none)",
+		ops ? "staying on the early console" : "no console");
 }
 
 static int ring_get(void)
