@@ -96,12 +96,6 @@ static int ns16550_probe(const struct fdt *fdt, int node)
 		u.shift = v;
 	if (fdt_getprop_u32(fdt, node, "reg-io-width", &v) == 0)
 		u.width = v;
-	if (u.shift > 4 || (u.width != 1 && u.width != 4)) {
-		kprintf("uart: ns16550a at 0x%llx: reg-shift %u, reg-io-width "
-			"%u not supported\n", (unsigned long long)base,
-			u.shift, u.width);
-		return -EINVAL;
-	}
 
 	unsigned long flags = arch_irq_save();
 	uart0 = u;

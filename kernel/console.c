@@ -132,7 +132,7 @@ void console_start_input(const struct fdt *fdt)
 {
 	int virq = console_node >= 0 ? irq_of_get(fdt, console_node, 0) : -1;
 
-	if (console_node >= 0 && virq > 0 &&
+	if (virq > 0 &&
 	    irq_register_shared(virq, console_name, console_irq, NULL) == 0) {
 		ops->rx_irq(ops_priv, true);
 		return;
@@ -176,7 +176,7 @@ void console_init_dt(const struct fdt *fdt)
 			break;
 		}
 	}
-	kprintf("console: no driver for stdout-path %s; %s\n",
+	kprintf("console: no usable driver for stdout-path %s; %s\n",
 		path ? path : "(none)",
 		ops ? "staying on the early console" : "no console");
 }

@@ -30,26 +30,22 @@ NICS = ["none", "virtio-mmio", "virtio-mmio-modern", "virtio-pci", "e1000",
 
 
 def qemu_sh_lines():
-    """(name, arch, argv) for every line tools/qemu.sh prints (BOARD=sifive_u
-    takes NIC=none only)."""
-    for arch in ("riscv64", "aarch64"):
-        for nic in NICS:
-            for uboot in ("0", "1"):
-                if uboot == "1" and nic != "none":
-                    continue
-                env = dict(os.environ, UBOOT=uboot)
-                env.pop("PCAP", None)
-                out = subprocess.run(
-                    ["tools/qemu.sh", "print", arch, nic], cwd=ROOT, env=env,
-                    check=True, capture_output=True, text=True).stdout
-                name = "make_run_%s_%s%s" % (
-                    arch, nic.replace("-", "_"), "_uboot" if uboot == "1" else "")
-                yield name, arch, shlex.split(out)
-    out = subprocess.run(
-        ["tools/qemu.sh", "print", "riscv64", "none"], cwd=ROOT,
-        env=dict(os.environ, BOARD="sifive_u"), check=True,
-        capture_output=True, text=True).stdout
-    yield "make_run_riscv64_sifive_u", "riscv64", shlex.split(out)
+    """(name, arch, argv) for every line tools/qemu.sh prints: each ARCH and
+    NIC on virt, U-Boot's, and the HiFive Unleashed's (NIC=none only)."""
+    configs = [(arch, nic, {}) for arch in ("riscv64", "aarch64")
+               for nic in NICS]
+    configs += [(arch, "none", {"UBOOT": "1"}) for arch in ("riscv64", "aarch64")]
+    configs += [("riscv64", "none", {"BOARD": "sifive_u"})]
+    for arch, nic, extra in configs:
+        env = dict(os.environ, **extra)
+        env.pop("PCAP", None)
+        out = subprocess.run(
+            ["tools/qemu.sh", "print", arch, nic], cwd=ROOT, env=env,
+            check=True, capture_output=True, text=True).stdout
+        name = "_".join(["make_run", arch, nic.replace("-", "_")] +
+                        [v.lower() if k == "BOARD" else "uboot"
+                         for k, v in extra.items()])
+        yield name, arch, shlex.split(out)
 
 
 def readme_lines():
