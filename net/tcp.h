@@ -65,6 +65,9 @@
 #define TCP_SNDBUF		(64 * 1024)	/* default send ring */
 #define TCP_RCVBUF		(64 * 1024)	/* default receive ring */
 #define TCP_MSS_DEFAULT		536U	/* RFC 9293 3.7.1: no MSS option */
+/* The smallest MSS a peer can make us use, before options: 40 octets of
+ * options and 8 of data (net.ipv4.tcp_min_snd_mss). */
+#define TCP_MIN_SND_MSS		48U
 #define TCP_OOO_MAX		4	/* out-of-order ranges (SACK blocks) */
 #define TCP_CHALLENGE_ACK_LIMIT	1000	/* per second: tcp_challenge_ack_limit */
 #define TCP_INVALID_RATELIMIT	500U	/* ms: tcp_invalid_ratelimit */

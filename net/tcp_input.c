@@ -92,9 +92,14 @@ static void syn_options(struct net_stack *s, struct tcp_sock *tp,
 		tp->flags |= TF_SACK;
 	if (mss > ours)
 		mss = ours;
+	/* The floor first, then room for the timestamp option every
+	 * segment carries, as Linux's tcp_mtu_to_mss(): a tiny offer can
+	 * neither wrap the subtraction nor make us send all header. */
+	if (mss < TCP_MIN_SND_MSS)
+		mss = TCP_MIN_SND_MSS;
 	if (tp->flags & TF_TS)
-		mss -= 12;	/* every segment carries the option */
-	tp->mss = (uint16_t)(mss < 64 ? 64 : mss);
+		mss -= TCPOLEN_TSTAMP_ALIGNED;
+	tp->mss = (uint16_t)mss;
 	tp->irs = g->seq;
 	tp->rcv_nxt = g->seq + 1;
 	/* Nothing offered past RCV.NXT yet. rcv_adv is compared in
@@ -419,21 +424,24 @@ static void ooo_collapse(struct tcp_sock *tp)
 	}
 }
 
-/* RFC 9293 3.10.7.4 seventh: segment text. Returns true if the FIN (if
- * any) is now in order. */
+/* RFC 9293 3.10.7.4 seventh: segment text, [seq, seq + len) of it
+ * being new. Returns true if all of it was taken in order, so that a
+ * FIN after it is in order too. */
 static bool data_input(struct net_stack *s, struct tcp_sock *tp,
-		       const struct tcp_seg *g, uint32_t seq,
-		       const uint8_t *d, uint32_t len)
+		       uint32_t seq, const uint8_t *d, uint32_t len)
 {
 	uint32_t free = tcp_rcv_window(tp);
 	uint32_t off = seq - tp->rcv_nxt;
+	bool whole = true;
 
 	if (off >= free) {
 		tp->flags |= TF_ACKNOW;
 		return false;
 	}
-	if (len > free - off)
+	if (len > free - off) {
 		len = free - off;	/* beyond the window: trimmed */
+		whole = false;
+	}
 	if (off == 0) {
 		ring_put(tp, tp->rcv_len, d, len);
 		tp->rcv_len += len;
@@ -449,7 +457,7 @@ static bool data_input(struct net_stack *s, struct tcp_sock *tp,
 				tp->t_delack = s->now + TCP_DELACK_MIN;
 		}
 		net_sock_notify(s, &tp->sk);
-		return seq + len + (g->len - len) == tp->rcv_nxt;
+		return whole && seq + len == tp->rcv_nxt;
 	}
 	/* Out of order: keep it in the ring, answer with a duplicate ACK
 	 * (RFC 5681 4.2) carrying SACK blocks. */
@@ -517,6 +525,17 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 	}
 	if (seq_gt(g->ack, tp->snd_max)) {
 		/* Acks what we never sent (RFC 5961 5.2): a challenge. */
+		if (tcp_oow_ok(s, &tp->last_oow_ack))
+			challenge_ack(s, tp);
+		else
+			s->mib.tcp.TCPACKSkippedSeq++;
+		return false;
+	}
+	if (seq_lt(g->ack, tp->snd_una - tp->max_sndwnd)) {
+		/* Older than any window the peer can have seen (RFC 5961
+		 * 5.2, a MUST in RFC 9293 3.10.7.4): a blind attacker's
+		 * guess. Challenged and dropped with its data, as Linux
+		 * drops a "too old" ACK. */
 		if (tcp_oow_ok(s, &tp->last_oow_ack))
 			challenge_ack(s, tp);
 		else
@@ -699,6 +718,15 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 
 	if (paws)
 		s->mib.tcp.PAWSEstab++;
+	/* The peer's SYN again: our SYN-ACK was lost. It is answered with
+	 * the SYN-ACK (Linux's tcp_check_req()), not the bare ACK the
+	 * sequence check below would give a segment at IRS. */
+	if (tp->state == TCP_SYN_RECEIVED && !paws &&
+	    (g->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN &&
+	    g->seq == tp->irs) {
+		tcp_send_syn(s, tp);
+		return;
+	}
 	/* First: sequence number. */
 	if (paws || !acceptable(tp, g)) {
 		if (g->flags & TCP_RST)
@@ -731,10 +759,6 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 	}
 	/* Fourth: SYN in a synchronised state (RFC 5961 4.2). */
 	if (g->flags & TCP_SYN) {
-		if (tp->state == TCP_SYN_RECEIVED && g->seq == tp->irs) {
-			tcp_send_syn(s, tp);	/* our SYN-ACK was lost */
-			return;
-		}
 		challenge_ack(s, tp);
 		return;
 	}
@@ -786,7 +810,7 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 				tcp_reset(s, tp, -ECONNRESET);
 				return;
 			}
-			fin = data_input(s, tp, g, seq, d, len) && fin;
+			fin = data_input(s, tp, seq, d, len) && fin;
 			break;
 		default:
 			fin = false;

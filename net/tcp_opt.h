@@ -71,6 +71,8 @@
 #define TCPOLEN_WINDOW		3
 #define TCPOLEN_SACK_PERM	2
 #define TCPOLEN_TIMESTAMP	10
+/* What it takes in every segment: two NOPs before it (RFC 7323 App. A). */
+#define TCPOLEN_TSTAMP_ALIGNED	12
 #define TCPOLEN_SACK_BASE	2
 #define TCPOLEN_SACK_PERBLOCK	8
 

@@ -95,7 +95,10 @@ static uint32_t cur_mss(const struct tcp_sock *tp)
 	/* Kind, length and two NOPs, then 8 bytes a block. */
 	uint32_t opt = 4 + 8 * blocks;
 
-	return tp->mss > opt + 64 ? tp->mss - opt : 64;
+	/* tp->mss is at least TCP_MIN_SND_MSS less the timestamp option:
+	 * 36, more than the 28 octets of three blocks, so this leaves
+	 * data room, never wraps and never exceeds tp->mss. */
+	return tp->mss - opt;
 }
 
 /* The window field: scaled except on SYNs (RFC 7323 2.2). Never shrinks

@@ -289,17 +289,21 @@ static inline void fill_peer_window(int node, struct tcp_sock *tp)
 	CHECK_EQ(tp->snd_len, TCP_SNDBUF);
 }
 
-/* Hand node a forged TCP segment from src:sport to its dport, after
- * bringing its clock to the simulation's. */
-static inline void inject(int node, uint32_t src, uint16_t sport,
-			  uint16_t dport, uint32_t seq, uint32_t ack,
-			  uint8_t flags, const void *data, uint32_t len)
+/* Hand node a forged TCP segment from src:sport to its dport, with
+ * optlen bytes of options (a multiple of 4), after bringing its clock
+ * to the simulation's. */
+static inline void inject_opts(int node, uint32_t src, uint16_t sport,
+			       uint16_t dport, uint32_t seq, uint32_t ack,
+			       uint8_t flags, const void *opts,
+			       uint32_t optlen, const void *data,
+			       uint32_t len)
 {
 	uint8_t ip[IP_HLEN] = { 0x45 };
-	static uint8_t seg[TCP_HLEN + 1500];
-	uint32_t dst = ADDR(node);
+	static uint8_t seg[TCP_HLEN + TCP_OPT_MAX + 1500];
+	uint32_t dst = ADDR(node), hlen = TCP_HLEN + optlen;
 
 	CHECK(len <= 1500);
+	CHECK(optlen <= TCP_OPT_MAX && optlen % 4 == 0);
 	memset(seg, 0, TCP_HLEN);
 	put_be32(ip + 12, src);
 	put_be32(ip + 16, dst);
@@ -307,16 +311,26 @@ static inline void inject(int node, uint32_t src, uint16_t sport,
 	put_be16(seg + 2, dport);
 	put_be32(seg + 4, seq);
 	put_be32(seg + 8, ack);
-	seg[12] = 5 << 4;
+	seg[12] = (uint8_t)(hlen / 4 << 4);
 	seg[13] = flags;
 	put_be16(seg + 14, 65535);
+	if (optlen)
+		memcpy(seg + TCP_HLEN, opts, optlen);
 	if (len)
-		memcpy(seg + TCP_HLEN, data, len);
-	put_be16(seg + 16, inet_fold(inet_sum(seg, TCP_HLEN + len,
+		memcpy(seg + hlen, data, len);
+	put_be16(seg + 16, inet_fold(inet_sum(seg, hlen + len,
 		inet_pseudo_sum(src, dst, IPPROTO_TCP_,
-				(uint16_t)(TCP_HLEN + len)))));
+				(uint16_t)(hlen + len)))));
 	net_poll(ST(node), sim.now);
-	tcp_input(ST(node), sim.node[node].nif, ip, seg, TCP_HLEN + len);
+	tcp_input(ST(node), sim.node[node].nif, ip, seg, hlen + len);
+}
+
+static inline void inject(int node, uint32_t src, uint16_t sport,
+			  uint16_t dport, uint32_t seq, uint32_t ack,
+			  uint8_t flags, const void *data, uint32_t len)
+{
+	inject_opts(node, src, sport, dport, seq, ack, flags, NULL, 0,
+		    data, len);
 }
 
 static inline struct port_table *tcp_port_table(int node)

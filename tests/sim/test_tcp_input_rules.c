@@ -1,0 +1,250 @@
+/*
+ * Rules of TCP input that a review found broken, each proven with the
+ * segment sequence that showed it (issue 18): forged segments from a
+ * peer whose own stack is cut off the wire, so the test alone decides
+ * what node 0 receives.
+ */
+#include "tests/sim/tcp_harness.h"
+
+#define PEER_PORT	40000
+#define PEER_ISN	1000000u
+
+/* MSS option (RFC 9293 3.2) followed by NOP, NOP, timestamps (RFC 7323
+ * 3.2): 16 octets. */
+static uint32_t opts_mss_ts(uint8_t *o, uint16_t mss, uint32_t tsval,
+			    uint32_t tsecr)
+{
+	o[0] = TCPOPT_MSS;
+	o[1] = TCPOLEN_MSS;
+	put_be16(o + 2, mss);
+	o[4] = o[5] = TCPOPT_NOP;
+	o[6] = TCPOPT_TIMESTAMP;
+	o[7] = TCPOLEN_TIMESTAMP;
+	put_be32(o + 8, tsval);
+	put_be32(o + 12, tsecr);
+	return 16;
+}
+
+static uint32_t opts_mss(uint8_t *o, uint16_t mss)
+{
+	o[0] = TCPOPT_MSS;
+	o[1] = TCPOLEN_MSS;
+	put_be16(o + 2, mss);
+	return 4;
+}
+
+/* NOP, NOP, timestamps: 12 octets. */
+static uint32_t opts_ts(uint8_t *o, uint32_t tsval, uint32_t tsecr)
+{
+	o[0] = o[1] = TCPOPT_NOP;
+	o[2] = TCPOPT_TIMESTAMP;
+	o[3] = TCPOLEN_TIMESTAMP;
+	put_be32(o + 4, tsval);
+	put_be32(o + 8, tsecr);
+	return 12;
+}
+
+/* Both nodes learn each other's MAC (a connection refused by a closed
+ * port), so that what node 0 sends once cut off is on the wire log
+ * rather than queued behind ARP. */
+static void learn_neighbours(void)
+{
+	struct tcp_sock *c = tcp_sock_create(ST(0), NULL);
+
+	CHECK_EQ(tcp_connect(ST(0), c, ADDR(1), 9), -EINPROGRESS);
+	CHECK(RUN_UNTIL(1000, c->state == TCP_CLOSED));
+	tcp_close(ST(0), c);
+}
+
+/* A SYN from 10.0.0.2:PEER_PORT to node 0's listener on PORT, with
+ * options o; the SYN-ACKs go nowhere (node 0 is cut off). Returns the
+ * half-open child. */
+static struct tcp_sock *forged_syn(const uint8_t *o, uint32_t olen)
+{
+	drop_from[0] = drop_from[1] = true;
+	inject_opts(0, ADDR(1), PEER_PORT, PORT, PEER_ISN, 0, TCP_SYN, o,
+		    olen, NULL, 0);
+	return conn_of(0, PORT, 1, PEER_PORT);
+}
+
+/* Forget a forged connection: a RST at its RCV.NXT, as the peer would. */
+static void forged_rst(struct tcp_sock *tp)
+{
+	inject(0, ADDR(1), tp->sk.rport, tp->sk.lport, tp->rcv_nxt, 0,
+	       TCP_RST, NULL, 0);
+}
+
+/*
+ * Defect 1: a peer's MSS below the timestamp option's 12 octets wrapped
+ * to 65525. Linux's floor is net.ipv4.tcp_min_snd_mss = 48 octets, and
+ * its tcp_mtu_to_mss() takes the 12 octets of timestamps off after it:
+ * segments carry 36 octets of data, 48 without timestamps.
+ */
+TEST(test_tcp_peer_mss_of_1_is_raised_to_48_less_timestamps_not_wrapped)
+{
+	struct tcp_sock *l, *child;
+	uint8_t o[TCP_OPT_MAX];
+
+	setup();
+	l = listen_on(0, PORT, 8, 0);
+	child = forged_syn(o, opts_mss_ts(o, 1, 7, 0));
+	CHECK(child != NULL);
+	CHECK_EQ(child->state, TCP_SYN_RECEIVED);
+	CHECK(child->flags & TF_TS);
+	CHECK_EQ(child->mss, 48 - 12);
+	forged_rst(child);
+	CHECK_EQ(conn_of(0, PORT, 1, PEER_PORT), NULL);
+
+	child = forged_syn(o, opts_mss(o, 1));
+	CHECK(child != NULL);
+	CHECK(!(child->flags & TF_TS));
+	CHECK_EQ(child->mss, 48);
+	forged_rst(child);
+
+	/* A SYN-ACK goes through the same code: a hostile server. */
+	struct tcp_sock *c = tcp_sock_create(ST(0), NULL);
+	CHECK_EQ(tcp_connect(ST(0), c, ADDR(1), PEER_PORT), -EINPROGRESS);
+	inject_opts(0, ADDR(1), PEER_PORT, c->sk.lport, PEER_ISN, c->snd_nxt,
+		    TCP_SYN | TCP_ACK, o, opts_mss_ts(o, 1, 7, 0), NULL, 0);
+	CHECK_EQ(c->state, TCP_ESTABLISHED);
+	CHECK_EQ(c->mss, 48 - 12);
+	forged_rst(c);
+	CHECK_EQ(c->state, TCP_CLOSED);
+	tcp_close(ST(0), c);
+	tcp_close(ST(0), l);
+	run(10);
+	teardown();
+}
+
+/* An established pair whose wire is then cut both ways: what node 0's
+ * client c receives from here on is what the test injects as s. */
+static void open_cut_pair(struct tcp_sock **c, struct tcp_sock **s)
+{
+	open_pair(c, s);
+	CHECK((*c)->flags & TF_TS);
+	drop_from[0] = drop_from[1] = true;
+}
+
+/* Data from s's end into c, timestamped after anything s sent. */
+static void inject_data(struct tcp_sock *c, uint32_t seq, uint32_t ack,
+			uint8_t flags, const void *d, uint32_t len)
+{
+	uint8_t o[12];
+
+	inject_opts(0, ADDR(1), c->sk.rport, c->sk.lport, seq, ack,
+		    flags | TCP_ACK, o,
+		    opts_ts(o, c->ts_recent + 1, tcp_ts_now(ST(0), c)), d,
+		    len);
+}
+
+static void close_cut_pair(struct tcp_sock *c, struct tcp_sock *s)
+{
+	forged_rst(c);
+	tcp_close(ST(0), c);
+	inject(1, ADDR(0), s->sk.rport, s->sk.lport, s->rcv_nxt, 0, TCP_RST,
+	       NULL, 0);
+	tcp_close(ST(1), s);
+	tcp_close(ST(1), lsn);
+	run(10);
+	teardown();
+}
+
+/*
+ * Defect 2: [0,100) arrives, [100,200)+FIN and the ACK of the first are
+ * lost, and the peer resends [0,200)+FIN as one segment (Linux collapses
+ * retransmissions so). The new 100 octets and the FIN are all in order:
+ * the connection must reach CLOSE_WAIT with the reader at end of file,
+ * not wait for yet another retransmission of the FIN.
+ */
+TEST(test_tcp_fin_on_a_retransmission_overlapping_received_data_is_taken)
+{
+	struct tcp_sock *c, *s;
+	uint8_t data[200], got[256];
+
+	setup();
+	open_cut_pair(&c, &s);
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)i;
+	uint32_t start = c->rcv_nxt;
+
+	inject_data(c, start, c->snd_nxt, TCP_PSH, data, 100);
+	CHECK_EQ(c->rcv_nxt, start + 100);
+	inject_data(c, start, c->snd_nxt, TCP_PSH | TCP_FIN, data, 200);
+	CHECK_EQ(c->rcv_nxt, start + 200 + 1);
+	CHECK_EQ(c->state, TCP_CLOSE_WAIT);
+	CHECK_EQ(tcp_recv(ST(0), c, got, sizeof(got)), 200);
+	CHECK(memcmp(got, data, 200) == 0);
+	CHECK_EQ(tcp_recv(ST(0), c, got, sizeof(got)), 0);	/* EOF */
+	close_cut_pair(c, s);
+}
+
+/*
+ * Defect 3: RFC 5961 5.2 (a MUST in RFC 9293 3.10.7.4 for a stack that
+ * implements RFC 5961): an ACK below SND.UNA - MAX.SND.WND is a blind
+ * guess. Its data is not delivered; it draws a challenge ACK. One at
+ * exactly SND.UNA - MAX.SND.WND is an old duplicate and its data is
+ * taken.
+ */
+TEST(test_tcp_data_with_ack_older_than_the_max_window_is_dropped_rfc5961)
+{
+	struct tcp_sock *c, *s;
+	uint8_t got[16];
+
+	setup();
+	open_cut_pair(&c, &s);
+	CHECK(c->max_sndwnd > 0);
+	uint64_t challenges = ST(0)->mib.tcp.TCPChallengeACK;
+	uint32_t rcv = c->rcv_nxt;
+
+	inject_data(c, rcv, c->snd_una - (1u << 30), TCP_PSH, "evil", 4);
+	CHECK_EQ(c->rcv_nxt, rcv);
+	CHECK_EQ(tcp_recv(ST(0), c, got, sizeof(got)), -EAGAIN);
+	CHECK_EQ(ST(0)->mib.tcp.TCPChallengeACK, challenges + 1);
+
+	inject_data(c, rcv, c->snd_una - c->max_sndwnd, TCP_PSH, "good", 4);
+	CHECK_EQ(c->rcv_nxt, rcv + 4);
+	CHECK_EQ(tcp_recv(ST(0), c, got, sizeof(got)), 4);
+	CHECK(memcmp(got, "good", 4) == 0);
+	close_cut_pair(c, s);
+}
+
+/*
+ * Defect 6: the peer's SYN again, in SYN-RECEIVED: our SYN-ACK was lost.
+ * It must be answered with the SYN-ACK again (Linux's tcp_check_req()),
+ * or the peer waits out its own SYN timeout a second time.
+ */
+TEST(test_tcp_retransmitted_syn_in_syn_received_gets_the_syn_ack_again)
+{
+	struct tcp_sock *l, *child;
+	uint8_t o[TCP_OPT_MAX];
+	uint32_t olen = opts_mss_ts(o, 1460, 7, 0);
+
+	setup();
+	learn_neighbours();
+	l = listen_on(0, PORT, 8, 0);
+	child = forged_syn(o, olen);
+	CHECK(child != NULL);
+	run(5);
+	CHECK_EQ(wire_count(0, 0, TCP_SYN | TCP_ACK, 0), 1);
+	unsigned since = wire_n;
+
+	inject_opts(0, ADDR(1), PEER_PORT, PORT, PEER_ISN, 0, TCP_SYN, o, olen,
+		    NULL, 0);
+	run(5);
+	CHECK_EQ(wire_count(since, 0, TCP_SYN | TCP_ACK, 0), 1);
+	CHECK_EQ(wire_count(since, 0, TCP_ACK, TCP_SYN), 0);
+	CHECK_EQ(child->state, TCP_SYN_RECEIVED);
+	forged_rst(child);
+	tcp_close(ST(0), l);
+	run(10);
+	teardown();
+}
+
+int main(void)
+{
+	RUN(test_tcp_peer_mss_of_1_is_raised_to_48_less_timestamps_not_wrapped);
+	RUN(test_tcp_fin_on_a_retransmission_overlapping_received_data_is_taken);
+	RUN(test_tcp_data_with_ack_older_than_the_max_window_is_dropped_rfc5961);
+	RUN(test_tcp_retransmitted_syn_in_syn_received_gets_the_syn_ack_again);
+	TEST_EXIT();
+}
