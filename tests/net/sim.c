@@ -8,12 +8,14 @@
 
 struct wire_frame {
 	uint64_t at;		/* ms: when it arrives */
+	uint64_t order;		/* when it was sent, among all frames */
 	int from;
 	unsigned len;
 	uint8_t data[ETH_FRAME_MAX + 4];
 };
 
 static struct wire_frame *wire[SIM_MAX_FRAMES];
+static uint64_t wire_sent;	/* frames put on the wire, for order */
 
 static uint32_t sim_rand(struct sim *sim)
 {
@@ -45,6 +47,7 @@ static void put_on_wire(struct sim *sim, int from, const uint8_t *f,
 	struct wire_frame *w = malloc(sizeof(*w));
 	w->from = from;
 	w->len = len;
+	w->order = wire_sent++;
 	memcpy(w->data, f, len);
 	w->at = sim->now + sim->impair.delay_ms +
 		(sim->impair.jitter_ms ? sim_rand(sim) % (sim->impair.jitter_ms + 1) : 0);
@@ -173,7 +176,9 @@ static uint64_t next_event(struct sim *sim)
 
 static void deliver_due(struct sim *sim)
 {
-	/* In arrival order (then wire order), like a real segment. */
+	/* In arrival order, then in the order they were sent: frames due
+	 * in the same millisecond must not overtake each other (a wire
+	 * without jitter does not reorder), whatever slot they sit in. */
 	for (;;) {
 		int best = -1;
 		for (unsigned i = 0, seen = 0;
@@ -182,7 +187,9 @@ static void deliver_due(struct sim *sim)
 				continue;
 			seen++;
 			if (wire[i]->at <= sim->now &&
-			    (best < 0 || wire[i]->at < wire[best]->at))
+			    (best < 0 || wire[i]->at < wire[best]->at ||
+			     (wire[i]->at == wire[best]->at &&
+			      wire[i]->order < wire[best]->order)))
 				best = (int)i;
 		}
 		if (best < 0)

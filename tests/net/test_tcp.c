@@ -711,6 +711,27 @@ static uint32_t transfer(struct tcp_sock *c, struct tcp_sock *s,
 	return got;
 }
 
+/* A wire that neither loses nor reorders gives TCP no reason to resend
+ * anything: a retransmission here is a defect of the sender or of the
+ * simulated wire (which once delivered frames due in the same
+ * millisecond out of order, faking 17 fast retransmits a megabyte). */
+TEST(test_tcp_lossless_megabyte_retransmits_nothing)
+{
+	struct tcp_sock *c, *s;
+
+	setup(0, 0, 0);
+	open_pair(&c, &s);
+	CHECK_EQ(transfer(c, s, 1u << 20, 60000), 1u << 20);
+	CHECK_EQ(ST(0)->mib.tcp.RetransSegs, 0);
+	CHECK_EQ(ST(0)->mib.tcp.TCPFastRetrans, 0);
+	CHECK_EQ(ST(1)->mib.tcp.RetransSegs, 0);
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	tcp_close(ST(1), lsn);
+	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	teardown();
+}
+
 static void close_pair(struct tcp_sock *c, struct tcp_sock *s)
 {
 	sim.filter = NULL;
@@ -996,5 +1017,6 @@ int main(void)
 	RUN(test_tcp_reordered_dup_ack_with_older_tsval_feeds_fast_retransmit);
 	RUN(test_tcp_paws_drops_acks_older_than_an_rto_or_moving_the_window);
 	RUN(test_tcp_corrupted_segment_counts_csum_error);
+	RUN(test_tcp_lossless_megabyte_retransmits_nothing);
 	TEST_EXIT();
 }
