@@ -185,7 +185,7 @@ UNIT_test_tcp_timewait := $(UNIT_test_tcp)
 UNIT_test_tcp_ports := $(UNIT_test_tcp)
 UNIT_test_tcp_listen := $(UNIT_test_tcp)
 UNIT_test_tcp_keepalive := $(UNIT_test_tcp)
-UNIT_test_tcp_input_rules := $(UNIT_test_tcp)
+UNIT_test_tcp_rules := $(UNIT_test_tcp)
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
 	$(patsubst tests/net/%.c,%,$(wildcard tests/net/test_*.c)) \
 	$(patsubst tests/sim/%.c,%,$(wildcard tests/sim/test_*.c))

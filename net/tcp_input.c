@@ -355,8 +355,14 @@ static bool acceptable(const struct tcp_sock *tp, const struct tcp_seg *g)
 		 * dropping those ACKs can deadlock both ends. */
 		return seq_between(g->seq, tp->rcv_nxt, tp->rcv_nxt + wnd + 1);
 	}
-	if (wnd == 0)
-		return false;
+	if (wnd == 0) {
+		/* A bare FIN at RCV.NXT is taken even so, as Linux's
+		 * tcp_data_queue() takes it: it needs no buffer, and a
+		 * sender that has nothing else to say must be able to end
+		 * the stream while the reader is slow. */
+		return !g->len && (g->flags & TCP_FIN) &&
+		       g->seq == tp->rcv_nxt;
+	}
 	return seq_between(g->seq, tp->rcv_nxt, tp->rcv_nxt + wnd) ||
 	       seq_between(g->seq + len - 1, tp->rcv_nxt, tp->rcv_nxt + wnd);
 }

@@ -365,7 +365,11 @@ void tcp_output(struct net_stack *s, struct tcp_sock *tp)
 			    !fin_pending(tp))
 				break;
 		}
+		/* The FIN takes a sequence number, so it needs room in the
+		 * peer's window like data (Linux's tcp_snd_wnd_test());
+		 * into a shut window it goes only as a persist probe. */
 		bool fin = fin_pending(tp) && last &&
+			   off + len < tp->snd_wnd &&
 			   (!(tp->flags & TF_FIN_SENT) ||
 			    seq_lt(tp->snd_nxt + len, tp->snd_max));
 		if (!len && !fin)
@@ -395,11 +399,13 @@ void tcp_output(struct net_stack *s, struct tcp_sock *tp)
 	}
 	if (tp->flags & TF_ACKNOW)
 		tcp_send_ack(s, tp);
-	/* Data waiting and nothing in flight: the window is shut (RFC
-	 * 9293 3.8.6.1) or too small for SWS avoidance; persist, as BSD's
-	 * tcp_setpersist(). No ACK will come to change that otherwise. */
-	if (tp->snd_len > tp->snd_nxt - tp->snd_una &&
-	    tp->snd_una == tp->snd_max && !tp->t_rexmt) {
+	/* Data or a FIN waiting and nothing in flight: the window is shut
+	 * (RFC 9293 3.8.6.1) or too small for SWS avoidance; persist, as
+	 * BSD's tcp_setpersist(). No ACK will come to change that
+	 * otherwise. */
+	bool waiting = tp->snd_len > tp->snd_nxt - tp->snd_una ||
+		       (fin_pending(tp) && !(tp->flags & TF_FIN_SENT));
+	if (waiting && tp->snd_una == tp->snd_max && !tp->t_rexmt) {
 		tp->flags |= TF_PERSIST;
 		tcp_arm_rexmt(s, tp);
 	}

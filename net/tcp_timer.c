@@ -54,6 +54,20 @@ static bool rexmt_timeout(struct net_stack *s, struct tcp_sock *tp)
 		limit = sc->synack_retries;
 	else if (tp->flags & TF_ORPHAN)	/* Linux: 0 means 8 */
 		limit = sc->orphan_retries ? sc->orphan_retries : 8;
+	if (tp->snd_wnd == 0 && !(tp->flags & TF_ORPHAN) &&
+	    tp->state != TCP_SYN_SENT && tp->state != TCP_SYN_RECEIVED &&
+	    s->now - tp->rcv_time <= TCP_RTO_MAX) {
+		/* The peer shut its window on what we sent: the resends are
+		 * zero-window probes, and a connection whose probes are
+		 * answered stays open (RFC 1122 4.2.2.17). As Linux's
+		 * tcp_retransmit_timer(), only a peer silent for longer
+		 * than TCP_RTO_MAX counts against the limit. The head
+		 * goes again, window or not: it is the probe. */
+		tcp_rtt_backoff(&tp->rtt);
+		s->mib.tcp.TCPTimeouts++;
+		tcp_retransmit_head(s, tp);
+		return true;
+	}
 	if (++tp->retries > limit) {
 		s->mib.tcp.TCPAbortOnTimeout++;
 		tp->sk.so_error = -ETIMEDOUT;

@@ -56,6 +56,8 @@ static struct wire_seg wire_log[WIRE_LOG_MAX];
 static unsigned wire_n;		/* entries; logging stops when full */
 
 static bool drop_from[SIM_MAX_NODES];
+/* The window field of inject()'s forged segments, unscaled. */
+static uint16_t inject_window = 65535;
 static bool (*drop_seg)(const struct wire_seg *g);
 
 static inline bool parse_seg(int from, const uint8_t *f, unsigned len,
@@ -132,6 +134,7 @@ static inline void setup_nodes(int n)
 	sim.wire_tap = harness_tap;
 	memset(drop_from, 0, sizeof(drop_from));
 	drop_seg = NULL;
+	inject_window = 65535;
 	wire_n = 0;
 	run(1);
 }
@@ -313,7 +316,7 @@ static inline void inject_opts(int node, uint32_t src, uint16_t sport,
 	put_be32(seg + 8, ack);
 	seg[12] = (uint8_t)(hlen / 4 << 4);
 	seg[13] = flags;
-	put_be16(seg + 14, 65535);
+	put_be16(seg + 14, inject_window);
 	if (optlen)
 		memcpy(seg + TCP_HLEN, opts, optlen);
 	if (len)

@@ -1,8 +1,8 @@
 /*
- * Rules of TCP input that a review found broken, each proven with the
- * segment sequence that showed it (issue 18): forged segments from a
- * peer whose own stack is cut off the wire, so the test alone decides
- * what node 0 receives.
+ * Rules of TCP that a review found broken, each proven with the segment
+ * sequence that showed it (issue 18). Most forge the peer's segments
+ * while its own stack is cut off the wire, so that the test alone
+ * decides what node 0 receives.
  */
 #include "tests/sim/tcp_harness.h"
 
@@ -240,11 +240,138 @@ TEST(test_tcp_retransmitted_syn_in_syn_received_gets_the_syn_ack_again)
 	teardown();
 }
 
+/*
+ * Defect 5, the sender: everything sent is acknowledged, the reader's
+ * ring is full (window 0), and the writer shuts down. The FIN takes a
+ * sequence number, so it waits for window like data (Linux's
+ * tcp_snd_wnd_test()) while persist probes keep the connection: twenty
+ * minutes later (past tcp_retries2's ~15 minutes of backoff) both ends
+ * are alive, and once the reader reads, the FIN follows the data and
+ * the reader sees end of file, not a reset.
+ */
+TEST(test_tcp_fin_waits_for_a_shut_window_and_the_connection_survives)
+{
+	static uint8_t buf[8192];
+	struct tcp_sock *c, *s;
+	uint32_t total, got = 0;
+	int r;
+
+	setup();
+	open_pair(&c, &s);
+	total = s->rcv_size;
+	for (uint32_t sent = 0; sent < total;) {
+		uint32_t n = total - sent < sizeof(buf) ? total - sent
+							 : sizeof(buf);
+		r = tcp_send(ST(0), c, buf, n);
+		if (r > 0)
+			sent += (uint32_t)r;
+		run(1);
+	}
+	CHECK(RUN_UNTIL(10000, c->snd_len == 0 && c->snd_wnd == 0));
+	unsigned since = wire_n;
+
+	CHECK_EQ(tcp_shutdown(ST(0), c, NET_SHUT_WR), 0);
+	run(20 * 60 * 1000);
+	CHECK_EQ(wire_count(since, 0, TCP_FIN, 0), 0);
+	CHECK_EQ(c->state, TCP_FIN_WAIT_1);
+	CHECK_EQ(s->state, TCP_ESTABLISHED);
+	while ((r = tcp_recv(ST(1), s, buf, sizeof(buf))) > 0 ||
+	       (r == -EAGAIN && RUN_UNTIL(1000, tcp_poll_events(ST(1), s) &
+						      NET_EV_IN)))
+		got += r > 0 ? (uint32_t)r : 0;
+	CHECK_EQ(r, 0);				/* end of file */
+	CHECK_EQ(got, total);
+	CHECK_EQ(s->state, TCP_CLOSE_WAIT);
+	CHECK(RUN_UNTIL(1000, c->state == TCP_FIN_WAIT_2));
+	tcp_close(ST(1), s);
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), lsn);
+	run(2 * TCP_TIMEWAIT_LEN);
+	teardown();
+}
+
+/*
+ * Defect 5, the receiver: a bare FIN at RCV.NXT into a zero window is
+ * taken, as Linux's tcp_data_queue() takes it ("some stacks are known
+ * to send bare FIN packets in a loop even if we send RWIN 0"); data in
+ * a zero window is not.
+ */
+TEST(test_tcp_bare_fin_into_a_zero_window_is_taken_data_is_not)
+{
+	static uint8_t chunk[1400];
+	struct tcp_sock *c, *s;
+
+	setup();
+	open_cut_pair(&c, &s);
+	while (tcp_rcv_window(c) > 0) {
+		uint32_t n = tcp_rcv_window(c) < sizeof(chunk) ?
+			     tcp_rcv_window(c) : sizeof(chunk);
+		uint32_t before = c->rcv_nxt;
+
+		inject_data(c, c->rcv_nxt, c->snd_nxt, 0, chunk, n);
+		CHECK_EQ(c->rcv_nxt, before + n);
+	}
+	uint32_t rcv = c->rcv_nxt;
+
+	inject_data(c, rcv, c->snd_nxt, TCP_FIN, "x", 1);
+	CHECK_EQ(c->rcv_nxt, rcv);
+	CHECK_EQ(c->state, TCP_ESTABLISHED);
+	inject_data(c, rcv, c->snd_nxt, TCP_FIN, NULL, 0);
+	CHECK_EQ(c->rcv_nxt, rcv + 1);
+	CHECK_EQ(c->state, TCP_CLOSE_WAIT);
+	close_cut_pair(c, s);
+}
+
+/*
+ * Defect 5, the timer: data in flight when the peer shuts its window.
+ * Each retransmission is a probe the peer answers with window 0; RFC
+ * 1122 4.2.2.17 keeps such a connection open, as Linux does while the
+ * peer has answered within TCP_RTO_MAX (120 s). Twenty minutes of
+ * answered probes leave it established; a peer that then falls silent
+ * still ends it with ETIMEDOUT.
+ */
+TEST(test_tcp_answered_retransmissions_into_a_zero_window_never_time_out)
+{
+	struct tcp_sock *c, *s;
+	uint8_t got[8];
+
+	setup();
+	open_cut_pair(&c, &s);
+	CHECK_EQ(tcp_send(ST(0), c, "pending!", 8), 8);
+	run(1);
+	CHECK(c->snd_max != c->snd_una);
+	inject_window = 0;
+	for (int t = 0; t < 20 * 60; t += 30) {
+		uint8_t o[12];
+
+		inject_opts(0, ADDR(1), c->sk.rport, c->sk.lport, c->rcv_nxt,
+			    c->snd_una, TCP_ACK, o,
+			    opts_ts(o, c->ts_recent + 1, tcp_ts_now(ST(0), c)),
+			    NULL, 0);
+		CHECK_EQ(c->snd_wnd, 0);
+		run(30 * 1000);
+		CHECK_EQ(c->state, TCP_ESTABLISHED);
+	}
+	run(60 * 60 * 1000);			/* silence */
+	CHECK_EQ(c->state, TCP_CLOSED);
+	CHECK_EQ(tcp_recv(ST(0), c, got, sizeof(got)), -ETIMEDOUT);
+	tcp_close(ST(0), c);
+	inject(1, ADDR(0), s->sk.rport, s->sk.lport, s->rcv_nxt, 0, TCP_RST,
+	       NULL, 0);
+	tcp_close(ST(1), s);
+	tcp_close(ST(1), lsn);
+	run(10);
+	teardown();
+}
+
 int main(void)
 {
 	RUN(test_tcp_peer_mss_of_1_is_raised_to_48_less_timestamps_not_wrapped);
 	RUN(test_tcp_fin_on_a_retransmission_overlapping_received_data_is_taken);
 	RUN(test_tcp_data_with_ack_older_than_the_max_window_is_dropped_rfc5961);
 	RUN(test_tcp_retransmitted_syn_in_syn_received_gets_the_syn_ack_again);
+	RUN(test_tcp_fin_waits_for_a_shut_window_and_the_connection_survives);
+	RUN(test_tcp_bare_fin_into_a_zero_window_is_taken_data_is_not);
+	RUN(test_tcp_answered_retransmissions_into_a_zero_window_never_time_out);
 	TEST_EXIT();
 }
