@@ -71,6 +71,10 @@
 #define TCP_OOO_MAX		4	/* out-of-order ranges (SACK blocks) */
 #define TCP_CHALLENGE_ACK_LIMIT	1000	/* per second: tcp_challenge_ack_limit */
 #define TCP_INVALID_RATELIMIT	500U	/* ms: tcp_invalid_ratelimit */
+/* s: a TS.Recent older than this is too old for PAWS to judge by (RFC
+ * 7323 5.5; Linux's TCP_PAWS_24DAYS): the peer's clock may have
+ * wrapped past half its space at 1 ms a tick. */
+#define TCP_PAWS_IDLE_MAX	(60U * 60 * 24 * 24)
 #define TCP_EHASH_SIZE		256	/* connection buckets; power of 2 */
 #define TCP_LHASH_SIZE		32	/* listener buckets; power of 2 */
 #define TCP_HLEN		20
@@ -149,10 +153,11 @@ struct tcp_sock {
 	uint32_t irs, rcv_nxt, rcv_adv;	/* rcv_adv: right edge advertised */
 
 	uint32_t ts_recent, ts_offset;	/* RFC 7323 */
+	uint32_t ts_recent_stamp;	/* s: when ts_recent was taken */
 	uint32_t rtt_seq;		/* timed segment (no timestamps) */
 	uint32_t unacked_segs;		/* full segments since last ACK */
 	uint32_t last_oow_ack;		/* ms, low bits: rate limit */
-	uint64_t rtt_time;
+	uint32_t rtt_time;		/* ms, low bits: rtt_seq sent */
 
 	struct tcp_rtt rtt;
 	struct tcp_cc cc;

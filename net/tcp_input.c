@@ -87,6 +87,7 @@ static void syn_options(struct net_stack *s, struct tcp_sock *tp,
 	if (g->opt.has_ts) {
 		tp->flags |= TF_TS;
 		tp->ts_recent = g->opt.tsval;
+		tp->ts_recent_stamp = (uint32_t)(s->now / 1000);
 	}
 	if (g->opt.sack_ok)
 		tp->flags |= TF_SACK;
@@ -287,7 +288,7 @@ static void rtt_sample(struct net_stack *s, struct tcp_sock *tp,
 	if ((tp->flags & TF_TS) && g->opt.has_ts && g->opt.tsecr) {
 		ms = tcp_ts_now(s, tp) - g->opt.tsecr;
 	} else if ((tp->flags & TF_RTT_TIMING) && seq_gt(g->ack, tp->rtt_seq)) {
-		ms = (uint32_t)(s->now - tp->rtt_time);
+		ms = (uint32_t)s->now - tp->rtt_time;
 		tp->flags &= ~TF_RTT_TIMING;
 	} else {
 		return;
@@ -705,13 +706,25 @@ static bool disordered_ack(const struct tcp_sock *tp, const struct tcp_seg *g)
 		       (int32_t)tcp_rtt_rto(&tp->rtt);
 }
 
+/* TS.Recent taken more than 24 days ago (RFC 7323 5.5): the peer's
+ * clock may since have moved more than half its space, so a TSval that
+ * compares older says nothing. */
+static bool ts_recent_stale(const struct net_stack *s,
+			    const struct tcp_sock *tp)
+{
+	return (uint32_t)(s->now / 1000) - tp->ts_recent_stamp >
+	       TCP_PAWS_IDLE_MAX;
+}
+
 /* PAWS (RFC 7323 5.3): a segment whose TSval is older than TS.Recent
  * is an old duplicate, dropped; but a reset always goes on to the RST
- * checks (RFC 7323 5.3 R1), and a disordered duplicate ACK is taken. */
-static bool paws_reject(const struct tcp_sock *tp, const struct tcp_seg *g)
+ * checks (RFC 7323 5.3 R1), a disordered duplicate ACK is taken, and so
+ * is anything after 24 days of silence (5.5). */
+static bool paws_reject(const struct net_stack *s, const struct tcp_sock *tp,
+			const struct tcp_seg *g)
 {
 	if (!(tp->flags & TF_TS) || !g->opt.has_ts || (g->flags & TCP_RST) ||
-	    !ts_lt(g->opt.tsval, tp->ts_recent))
+	    !ts_lt(g->opt.tsval, tp->ts_recent) || ts_recent_stale(s, tp))
 		return false;
 	return !disordered_ack(tp, g);
 }
@@ -720,7 +733,7 @@ static bool paws_reject(const struct tcp_sock *tp, const struct tcp_seg *g)
 static void established_input(struct net_stack *s, struct tcp_sock *tp,
 			      struct tcp_seg *g)
 {
-	bool paws = paws_reject(tp, g);
+	bool paws = paws_reject(s, tp, g);
 
 	if (paws)
 		s->mib.tcp.PAWSEstab++;
@@ -778,8 +791,10 @@ static void established_input(struct net_stack *s, struct tcp_sock *tp,
 	if ((tp->flags & TF_TS) && g->opt.has_ts &&
 	    seq_leq(g->seq, tp->rcv_adv) &&
 	    seq_leq(g->seq, tp->rcv_nxt) &&
-	    ts_geq(g->opt.tsval, tp->ts_recent))
+	    (ts_geq(g->opt.tsval, tp->ts_recent) || ts_recent_stale(s, tp))) {
 		tp->ts_recent = g->opt.tsval;
+		tp->ts_recent_stamp = (uint32_t)(s->now / 1000);
+	}
 	if (!ack_input(s, tp, g))
 		return;
 

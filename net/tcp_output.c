@@ -382,7 +382,7 @@ void tcp_output(struct net_stack *s, struct tcp_sock *tp)
 		    !(tp->flags & (TF_RTT_TIMING | TF_TS))) {
 			tp->flags |= TF_RTT_TIMING;
 			tp->rtt_seq = tp->snd_nxt;
-			tp->rtt_time = s->now;
+			tp->rtt_time = (uint32_t)s->now;
 		}
 		xmit(s, tp, tp->snd_nxt, flags, off, len);
 		tp->snd_nxt += len + (fin ? 1 : 0);

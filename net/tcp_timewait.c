@@ -166,7 +166,7 @@ void tcp_time_wait(struct net_stack *s, struct tcp_sock *tp, int substate,
 	if (tp->flags & TF_TS) {
 		tw->flags |= TW_TS;
 		tw->ts_recent = tp->ts_recent;
-		tw->ts_recent_stamp = (uint32_t)(s->now / 1000);
+		tw->ts_recent_stamp = tp->ts_recent_stamp;
 	}
 	uint32_t wnd = seq_gt(tp->rcv_adv, tp->rcv_nxt) ?
 		       tp->rcv_adv - tp->rcv_nxt : 0;

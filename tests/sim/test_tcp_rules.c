@@ -125,16 +125,23 @@ static void open_cut_pair(struct tcp_sock **c, struct tcp_sock **s)
 	drop_from[0] = drop_from[1] = true;
 }
 
-/* Data from s's end into c, timestamped after anything s sent. */
-static void inject_data(struct tcp_sock *c, uint32_t seq, uint32_t ack,
-			uint8_t flags, const void *d, uint32_t len)
+/* Data from s's end into c, timestamped tsval. */
+static void inject_data_ts(struct tcp_sock *c, uint32_t tsval, uint32_t seq,
+			   uint32_t ack, uint8_t flags, const void *d,
+			   uint32_t len)
 {
 	uint8_t o[12];
 
 	inject_opts(0, ADDR(1), c->sk.rport, c->sk.lport, seq, ack,
-		    flags | TCP_ACK, o,
-		    opts_ts(o, c->ts_recent + 1, tcp_ts_now(ST(0), c)), d,
-		    len);
+		    flags | TCP_ACK, o, opts_ts(o, tsval, tcp_ts_now(ST(0), c)),
+		    d, len);
+}
+
+/* The same, timestamped after anything s sent. */
+static void inject_data(struct tcp_sock *c, uint32_t seq, uint32_t ack,
+			uint8_t flags, const void *d, uint32_t len)
+{
+	inject_data_ts(c, c->ts_recent + 1, seq, ack, flags, d, len);
 }
 
 static void close_cut_pair(struct tcp_sock *c, struct tcp_sock *s)
@@ -364,6 +371,40 @@ TEST(test_tcp_answered_retransmissions_into_a_zero_window_never_time_out)
 	teardown();
 }
 
+/*
+ * Defect 4: PAWS must not freeze a connection idle for more than 24
+ * days (RFC 7323 5.5; Linux's TCP_PAWS_24DAYS, 60 * 60 * 24 * 24 s).
+ * By then a peer's 1 ms clock may have moved past half its space, so
+ * its TSval compares older than TS.Recent: the segment is taken and
+ * TS.Recent becomes its TSval. At 23 days the same segment is still an
+ * old duplicate to PAWS.
+ */
+TEST(test_tcp_paws_takes_a_wrapped_tsval_after_24_days_idle_not_23)
+{
+	const uint64_t day_ms = 24ull * 60 * 60 * 1000;
+	struct tcp_sock *c, *s;
+	uint8_t got[8];
+
+	setup();
+	open_cut_pair(&c, &s);
+	uint32_t wrapped = c->ts_recent + 0x80000000u + 1;
+	uint32_t rcv = c->rcv_nxt;
+	uint64_t paws = ST(0)->mib.tcp.PAWSEstab;
+
+	run(23 * day_ms);
+	inject_data_ts(c, wrapped, rcv, c->snd_nxt, TCP_PSH, "late", 4);
+	CHECK_EQ(c->rcv_nxt, rcv);
+	CHECK_EQ(ST(0)->mib.tcp.PAWSEstab, paws + 1);
+
+	run(2 * day_ms);
+	inject_data_ts(c, wrapped, rcv, c->snd_nxt, TCP_PSH, "late", 4);
+	CHECK_EQ(c->rcv_nxt, rcv + 4);
+	CHECK_EQ(ST(0)->mib.tcp.PAWSEstab, paws + 1);
+	CHECK_EQ(c->ts_recent, wrapped);
+	CHECK_EQ(tcp_recv(ST(0), c, got, sizeof(got)), 4);
+	close_cut_pair(c, s);
+}
+
 int main(void)
 {
 	RUN(test_tcp_peer_mss_of_1_is_raised_to_48_less_timestamps_not_wrapped);
@@ -373,5 +414,6 @@ int main(void)
 	RUN(test_tcp_fin_waits_for_a_shut_window_and_the_connection_survives);
 	RUN(test_tcp_bare_fin_into_a_zero_window_is_taken_data_is_not);
 	RUN(test_tcp_answered_retransmissions_into_a_zero_window_never_time_out);
+	RUN(test_tcp_paws_takes_a_wrapped_tsval_after_24_days_idle_not_23);
 	TEST_EXIT();
 }
