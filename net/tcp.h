@@ -121,6 +121,7 @@ enum tcp_fsm_state {
 #define TF_KEEPALIVE	0x8000	/* SO_KEEPALIVE */
 #define TF_SYNQ		0x10000	/* holds a place in its listener's synq */
 #define TF_FORCE	0x20000	/* persist timer: send what the window takes */
+#define TF_FULLSEG	0x40000	/* a full-sized segment not yet ACKed */
 
 struct tcp_ooo {
 	uint32_t start, end;	/* sequence range held in the ring */
@@ -155,7 +156,7 @@ struct tcp_sock {
 	uint32_t ts_recent, ts_offset;	/* RFC 7323 */
 	uint32_t ts_recent_stamp;	/* s: when ts_recent was taken */
 	uint32_t rtt_seq;		/* timed segment (no timestamps) */
-	uint32_t unacked_segs;		/* full segments since last ACK */
+	uint32_t snd_time;		/* ms, low bits: data last sent */
 	uint32_t last_oow_ack;		/* ms, low bits: rate limit */
 	uint32_t rtt_time;		/* ms, low bits: rtt_seq sent */
 

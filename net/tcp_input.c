@@ -456,9 +456,11 @@ static bool data_input(struct net_stack *s, struct tcp_sock *tp,
 		if (tp->nooo) {
 			ooo_collapse(tp);
 			tp->flags |= TF_ACKNOW;	/* a hole filled */
-		} else if (len >= tp->mss && ++tp->unacked_segs >= 2) {
+		} else if (len >= tp->mss && (tp->flags & TF_FULLSEG)) {
 			tp->flags |= TF_ACKNOW;	/* every second full one */
 		} else if (!(tp->flags & TF_ACKNOW)) {
+			if (len >= tp->mss)
+				tp->flags |= TF_FULLSEG;
 			tp->flags |= TF_DELACK;
 			if (!tp->t_delack)
 				tp->t_delack = s->now + TCP_DELACK_MIN;

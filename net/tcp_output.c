@@ -170,10 +170,11 @@ static void xmit(struct net_stack *s, struct tcp_sock *tp, uint32_t seq,
 
 		if (seq_gt(edge, tp->rcv_adv))
 			tp->rcv_adv = edge;
-		tp->flags &= ~(TF_ACKNOW | TF_DELACK);
+		tp->flags &= ~(TF_ACKNOW | TF_DELACK | TF_FULLSEG);
 		tp->t_delack = 0;
-		tp->unacked_segs = 0;
 	}
+	if (len)
+		tp->snd_time = (uint32_t)s->now;
 	if (seq_lt(seq, tp->snd_max) && (len || (flags & (TCP_SYN | TCP_FIN))))
 		s->mib.tcp.RetransSegs++;
 	send_pkt(s, p, &a, tp->sk.bound_nif, tp->sk.ttl);
@@ -325,6 +326,12 @@ void tcp_output(struct net_stack *s, struct tcp_sock *tp)
 			tcp_send_ack(s, tp);
 		return;
 	}
+	/* Nothing in flight, new data to send and quiet for more than an
+	 * RTO: the ACK clock is gone, so cwnd restarts from the initial
+	 * window (RFC 5681 4.1; Linux's tcp_cwnd_restart()). */
+	if (tp->snd_una == tp->snd_max && tp->snd_len)
+		tcp_cc_after_idle(&tp->cc, (uint32_t)s->now - tp->snd_time,
+				  tcp_rtt_rto(&tp->rtt));
 	uint32_t wnd = tp->snd_wnd < tp->cc.cwnd ? tp->snd_wnd : tp->cc.cwnd;
 	uint32_t mss = cur_mss(tp);
 

@@ -732,6 +732,47 @@ TEST(test_tcp_lossless_megabyte_retransmits_nothing)
 	teardown();
 }
 
+/*
+ * RFC 5681 4.1: a sender quiet for more than an RTO has lost its ACK
+ * clock and restarts from the initial window, which RFC 6928 and Linux
+ * (TCP_INIT_CWND) make 10 segments: after a megabyte has opened cwnd
+ * and 10 s of silence, no more than 10 segments leave before the first
+ * ACK can come back.
+ */
+TEST(test_tcp_after_idle_longer_than_rto_sends_only_the_initial_window)
+{
+	static uint8_t buf[65536];
+	struct tcp_sock *c, *s;
+
+	setup(0, 0, 0);
+	open_pair(&c, &s);
+	CHECK_EQ(transfer(c, s, 1u << 20, 60000), 1u << 20);
+	CHECK(c->cc.cwnd > 10 * c->mss);
+	sim_run(&sim, 10000);
+	memset(&dsegs, 0, sizeof(dsegs));
+	sim.wire_tap = note_data;
+	sim_run(&sim, 0);
+	uint64_t t0 = sim.now;
+
+	CHECK(tcp_send(ST(0), c, buf, sizeof(buf)) > 20 * (int)c->mss);
+	sim_run(&sim, 1);	/* the first ACK is 4 ms away */
+	unsigned burst = 0;
+
+	for (unsigned i = 0; i < dsegs.n; i++)
+		burst += dsegs.seg[i].at <= t0 + 1;
+	CHECK(burst > 0);
+	CHECK(burst <= 10);
+	sim.wire_tap = NULL;
+	while (tcp_recv(ST(1), s, buf, sizeof(buf)) > 0 ||
+	       c->snd_una != c->snd_max)
+		sim_run(&sim, 1);
+	tcp_close(ST(0), c);
+	tcp_close(ST(1), s);
+	tcp_close(ST(1), lsn);
+	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	teardown();
+}
+
 static void close_pair(struct tcp_sock *c, struct tcp_sock *s)
 {
 	sim.filter = NULL;
@@ -1018,5 +1059,6 @@ int main(void)
 	RUN(test_tcp_paws_drops_acks_older_than_an_rto_or_moving_the_window);
 	RUN(test_tcp_corrupted_segment_counts_csum_error);
 	RUN(test_tcp_lossless_megabyte_retransmits_nothing);
+	RUN(test_tcp_after_idle_longer_than_rto_sends_only_the_initial_window);
 	TEST_EXIT();
 }
