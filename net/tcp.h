@@ -461,6 +461,11 @@ void tcp_port_put(struct net_stack *s, unsigned fams, uint16_t port,
 		  unsigned flags);
 
 struct tcp_sock *tcp_alloc(struct net_stack *s);
+/* Fix the rings' sizes (and so the window scale) from SO_RCVBUF and
+ * SO_SNDBUF; then take them, sized so if not yet (0 or -ENOMEM). A
+ * passive connection is sized at the SYN and given its rings only when
+ * the handshake completes: a half-open one holds no buffer. */
+void tcp_size_buffers(struct tcp_sock *tp);
 int tcp_alloc_buffers(struct net_stack *s, struct tcp_sock *tp);
 void tcp_hash(struct net_stack *s, struct tcp_sock *tp);
 void tcp_unhash(struct net_stack *s, struct tcp_sock *tp);

@@ -150,8 +150,8 @@ static struct tcp_sock *new_child(struct net_stack *s, struct tcp_sock *l,
 	tp->sk.rcvbuf = l->sk.rcvbuf;	/* inherited, as on Linux */
 	tp->sk.sndbuf = l->sk.sndbuf;
 	tp->sk.ttl = l->sk.ttl;
-	if (tcp_alloc_buffers(s, tp) ||
-	    tcp_port_get(s, fams, l->sk.lport, reuse ? PORT_REUSE : 0)) {
+	tcp_size_buffers(tp);
+	if (tcp_port_get(s, fams, l->sk.lport, reuse ? PORT_REUSE : 0)) {
 		tcp_free(s, tp);
 		return NULL;
 	}
@@ -200,6 +200,10 @@ static bool cookie_ack(struct net_stack *s, struct tcp_sock *l,
 	}
 	struct tcp_sock *tp = new_child(s, l, g);
 
+	if (tp && tcp_alloc_buffers(s, tp)) {
+		tcp_free(s, tp);
+		tp = NULL;
+	}
 	if (!tp) {
 		s->mib.tcp.ListenDrops++;
 		return true;
@@ -517,6 +521,14 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 	if (tp->state == TCP_SYN_RECEIVED) {
 		if (!seq_gt(g->ack, tp->snd_una) || seq_gt(g->ack, tp->snd_max)) {
 			rst_reply(s, g);
+			return false;
+		}
+		if (!tp->rcvbuf && tcp_alloc_buffers(s, tp)) {
+			/* No memory for the rings: the ACK is dropped, as
+			 * Linux drops it when it cannot make the child; our
+			 * SYN-ACK timer or the peer's next segment tries
+			 * again. */
+			s->mib.tcp.ListenDrops++;
 			return false;
 		}
 		tcp_set_state(s, tp, TCP_ESTABLISHED);

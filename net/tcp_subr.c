@@ -216,12 +216,22 @@ struct tcp_sock *tcp_alloc(struct net_stack *s)
 	return tp;
 }
 
-int tcp_alloc_buffers(struct net_stack *s, struct tcp_sock *tp)
+void tcp_size_buffers(struct tcp_sock *tp)
 {
 	/* SO_RCVBUF/SO_SNDBUF hold twice what was asked (Linux); the
 	 * rings get what was asked, fixed from here on. */
 	tp->rcv_size = tp->sk.rcvbuf / 2;
 	tp->snd_size = tp->sk.sndbuf / 2;
+	/* RFC 7323 2.2: the smallest shift that lets the ring be offered. */
+	tp->rcv_wscale = 0;
+	while ((tp->rcv_size >> tp->rcv_wscale) > 65535)
+		tp->rcv_wscale++;
+}
+
+int tcp_alloc_buffers(struct net_stack *s, struct tcp_sock *tp)
+{
+	if (!tp->rcv_size)
+		tcp_size_buffers(tp);
 	tp->sndbuf = net_alloc(tp->snd_size);
 	tp->rcvbuf = net_alloc(tp->rcv_size);
 	if (!tp->sndbuf || !tp->rcvbuf) {
@@ -231,10 +241,6 @@ int tcp_alloc_buffers(struct net_stack *s, struct tcp_sock *tp)
 		return -ENOMEM;
 	}
 	s->tcp.mem += tp->snd_size + tp->rcv_size;
-	/* RFC 7323 2.2: the smallest shift that lets the ring be offered. */
-	tp->rcv_wscale = 0;
-	while ((tp->rcv_size >> tp->rcv_wscale) > 65535)
-		tp->rcv_wscale++;
 	return 0;
 }
 
@@ -262,8 +268,9 @@ bool tcp_oow_ok(struct net_stack *s, uint32_t *last)
 
 uint32_t tcp_rcv_window(const struct tcp_sock *tp)
 {
-	if (!tp->rcvbuf)
-		return 0;
+	/* A half-open child is sized but has no ring yet: it offers the
+	 * ring it will have (a listener, or a socket never connected, is
+	 * not sized and offers nothing). */
 	return tp->rcv_size - tp->rcv_len;
 }
 

@@ -405,6 +405,49 @@ TEST(test_tcp_paws_takes_a_wrapped_tsval_after_24_days_idle_not_23)
 	close_cut_pair(c, s);
 }
 
+/*
+ * Defect 8: a SYN flood must not pin buffers. A half-open connection is
+ * its control block only; the rings come when the handshake completes.
+ * 100 spoofed SYNs hold no ring memory (they held 128 KiB each); the
+ * one that completes gets its rings (SO_SNDBUF and SO_RCVBUF's default
+ * 64 KiB each) and moves data.
+ */
+TEST(test_tcp_half_open_connections_hold_no_buffers_until_the_ack)
+{
+	struct tcp_sock *l, *child = NULL, *srv;
+	uint8_t o[TCP_OPT_MAX];
+	uint32_t olen = opts_mss_ts(o, 1460, 7, 0);
+	uint8_t got[8];
+	int err;
+
+	setup();
+	l = listen_on(0, PORT, 128, 0);
+	drop_from[0] = drop_from[1] = true;
+	for (uint16_t i = 0; i < 100; i++)
+		inject_opts(0, ADDR(1), (uint16_t)(PEER_PORT + i), PORT,
+			    PEER_ISN + i, 0, TCP_SYN, o, olen, NULL, 0);
+	CHECK_EQ(l->synq, 100);
+	CHECK_EQ(ST(0)->tcp.mem, 0);
+	child = conn_of(0, PORT, 1, PEER_PORT);
+	CHECK(child != NULL);
+	CHECK(child->rcvbuf == NULL && child->sndbuf == NULL);
+
+	/* The third segment of the handshake, with data. */
+	inject_opts(0, ADDR(1), PEER_PORT, PORT, PEER_ISN + 1, child->iss + 1,
+		    TCP_ACK | TCP_PSH, o + 4, opts_ts(o + 4, 8, 0), "hi!", 3);
+	CHECK_EQ(child->state, TCP_ESTABLISHED);
+	CHECK_EQ(ST(0)->tcp.mem, 64 * 1024 + 64 * 1024);
+	srv = tcp_accept(ST(0), l, NULL, &err);
+	CHECK(srv == child);
+	CHECK_EQ(tcp_recv(ST(0), srv, got, sizeof(got)), 3);
+	CHECK(memcmp(got, "hi!", 3) == 0);
+	forged_rst(srv);
+	tcp_close(ST(0), srv);
+	tcp_close(ST(0), l);	/* and the 99 half-open children */
+	run(10);
+	teardown();
+}
+
 int main(void)
 {
 	RUN(test_tcp_peer_mss_of_1_is_raised_to_48_less_timestamps_not_wrapped);
@@ -415,5 +458,6 @@ int main(void)
 	RUN(test_tcp_bare_fin_into_a_zero_window_is_taken_data_is_not);
 	RUN(test_tcp_answered_retransmissions_into_a_zero_window_never_time_out);
 	RUN(test_tcp_paws_takes_a_wrapped_tsval_after_24_days_idle_not_23);
+	RUN(test_tcp_half_open_connections_hold_no_buffers_until_the_ack);
 	TEST_EXIT();
 }
