@@ -157,7 +157,7 @@ UNIT_test_udp := net/udp.c net/udp6.c net/sock.c net/ping.c net/portalloc.c \
 	net/pkt.c net/checksum.c net/ip6_addr.c net/inet.c tests/net/port_host.c
 UNIT_test_portalloc := net/portalloc.c tests/net/port_host.c
 UNIT_test_ip := net/ip.c net/ip_frag.c net/reasm.c net/icmp.c net/ratelimit.c \
-	net/route.c net/checksum.c net/pkt.c
+	net/route.c net/checksum.c net/pkt.c net/siphash.c
 UNIT_test_ip_frag := $(UNIT_test_ip)
 UNIT_test_icmp := $(UNIT_test_ip)
 UNIT_test_route := net/route.c

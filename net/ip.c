@@ -17,6 +17,7 @@
 #include "net/eth.h"
 #include "net/ip.h"
 #include "net/port.h"
+#include "net/siphash.h"
 #include "net/stack.h"
 
 static bool ip_is_loopback(uint32_t a)
@@ -60,9 +61,10 @@ void ip_init(struct net_stack *s)
 	struct ip_state *ip = &s->ip;
 
 	memset(ip, 0, sizeof(*ip));
-	/* A predictable Identification lets an off-path host count our
-	 * traffic or aim fragments at it (RFC 7739 5.1). */
-	ip->next_id = (uint16_t)net_random();
+	for (unsigned i = 0; i < sizeof(ip->id_key); i += 4)
+		put_be32(ip->id_key + i, net_random());
+	for (unsigned i = 0; i < IP_IDENTS; i++)
+		ip->ident[i] = (uint16_t)net_random();
 	reasm_init(&ip->reasmq, IP_REASM_MAX_DATAGRAMS, IP_REASM_MAX_BYTES,
 		   &s->mib.ip.ReasmFails);
 }
@@ -295,6 +297,38 @@ static void ip_xmit(struct net_stack *s, struct netif *nif, struct pkt *p,
 	}
 }
 
+/*
+ * The Identification of a datagram to dst (RFC 7739 5.1, Linux's
+ * __ip_select_ident()). One global counter would let anyone count our
+ * traffic to others and use us as an idle-scan zombie (nmap's TI=I);
+ * so a keyed hash of (dst, src, proto) picks one of IP_IDENTS
+ * counters, each starting at random and jumping by a random amount up
+ * to the milliseconds it sat unused. Within a millisecond a counter
+ * steps by one: datagrams to one destination never share an ID while
+ * their fragments could meet (RFC 6864 4.1; Kite never sets DF, so
+ * every datagram may be fragmented on the way).
+ */
+static uint16_t ip_select_id(struct net_stack *s, uint32_t src, uint32_t dst,
+			     uint8_t proto)
+{
+	struct ip_state *ip = &s->ip;
+	uint8_t t[9];
+	uint32_t now = (uint32_t)s->now, idle, delta = 0;
+	unsigned b;
+
+	put_be32(t, dst);
+	put_be32(t + 4, src);
+	t[8] = proto;
+	b = (unsigned)(siphash24(ip->id_key, t, sizeof(t)) % IP_IDENTS);
+	idle = now - ip->id_stamp[b];
+	if (idle) {
+		delta = net_random() % idle;
+		ip->id_stamp[b] = now;
+	}
+	ip->ident[b] = (uint16_t)(ip->ident[b] + 1 + delta);
+	return ip->ident[b];
+}
+
 /* Fill in the header, fragment if needed, and hand each packet to the
  * link. Consumes p. */
 static int ip_send(struct net_stack *s, struct netif *nif, struct pkt *p,
@@ -320,7 +354,7 @@ static int ip_send(struct net_stack *s, struct netif *nif, struct pkt *p,
 	h[0] = 0x45;			/* version 4, 5 words, no options */
 	h[1] = 0;			/* TOS: routine */
 	put_be16(h + 2, p->len);
-	put_be16(h + 4, s->ip.next_id++);
+	put_be16(h + 4, ip_select_id(s, src, dst, proto));
 	put_be16(h + 6, 0);		/* may fragment: no PMTU discovery */
 	/* RFC 1122 3.2.1.7: never send a TTL of 0; 0 means the default. */
 	h[8] = ttl ? ttl : IP_DEFAULT_TTL;

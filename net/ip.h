@@ -48,8 +48,14 @@
 struct net_stack;
 struct netif;
 
+/* Identification counters (RFC 7739 5.1, as Linux's ip_idents): a
+ * keyed hash of (destination, source, protocol) picks one. */
+#define IP_IDENTS		256
+
 struct ip_state {
-	uint16_t next_id;		/* Identification of the next datagram */
+	uint8_t id_key[16];		/* SipHash key, random at init */
+	uint16_t ident[IP_IDENTS];	/* last Identification of each */
+	uint32_t id_stamp[IP_IDENTS];	/* ms, low bits: last used */
 	union {				/* datagrams being reassembled */
 		struct reasm_queue reasmq;
 		struct { REASM_QUEUE_FIELDS; };	/* its fields, by name */

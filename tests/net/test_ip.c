@@ -643,6 +643,75 @@ TEST(test_ip_output_builds_header)
 	teardown();
 }
 
+/*
+ * RFC 7739 5.1: no global Identification counter. nmap's OS detection
+ * calls a host's IDs incremental (TI=I), and the host usable as an
+ * idle-scan zombie, when consecutive datagrams' IDs differ by less than
+ * 10; to 32 different destinations at once, Kite's must not (a global
+ * counter gives 31 such pairs of 31).
+ */
+TEST(test_ip_identification_is_not_one_counter_for_all_destinations)
+{
+	int close = 0;
+
+	setup();
+	for (uint32_t i = 0; i < 32; i++)
+		CHECK_EQ(ip_output(&S, mkpayload(8, 0), 0, FAR + i,
+				   IPPROTO_UDP_, 64), 0);
+	CHECK_EQ(nsent, 32);
+	for (int i = 1; i < 32; i++) {
+		uint16_t d = (uint16_t)(get_be16(sent[i].ip + 4) -
+					get_be16(sent[i - 1].ip + 4));
+		close += d < 10;
+	}
+	CHECK(close <= 3);
+	teardown();
+}
+
+/*
+ * Datagrams to one destination never repeat an ID while their
+ * fragments could still meet (RFC 6864 4.1: Kite never sets DF): in a
+ * burst they step by one, and traffic to other destinations in between
+ * does not move them. After a pause the counter jumps ahead by a random
+ * amount (Linux's __ip_select_ident()), never back.
+ */
+TEST(test_ip_identification_to_one_destination_is_unique_and_private)
+{
+	uint16_t first, last;
+
+	setup();
+	for (int i = 0; i < 100; i++)
+		CHECK_EQ(ip_output(&S, mkpayload(8, 0), 0, FAR, IPPROTO_UDP_,
+				   64), 0);
+	first = get_be16(sent[0].ip + 4);
+	for (int i = 1; i < 100; i++)
+		CHECK_EQ(get_be16(sent[i].ip + 4), (uint16_t)(first + i));
+	last = get_be16(sent[99].ip + 4);
+	sent_reset();
+	int others = 0;
+
+	for (uint32_t i = 1; i <= 64; i++) {
+		/* Another destination, then FAR: FAR's ID steps by one
+		 * unless the other hashed to FAR's counter (1 in 256). */
+		CHECK_EQ(ip_output(&S, mkpayload(8, 0), 0, FAR + i,
+				   IPPROTO_UDP_, 64), 0);
+		CHECK_EQ(ip_output(&S, mkpayload(8, 0), 0, FAR, IPPROTO_UDP_,
+				   64), 0);
+		uint16_t id = get_be16(sent[nsent - 1].ip + 4);
+
+		others += id == (uint16_t)(last + 1);
+		last = id;
+	}
+	CHECK(others >= 60);
+	S.now += 1000;
+	sent_reset();
+	CHECK_EQ(ip_output(&S, mkpayload(8, 0), 0, FAR, IPPROTO_UDP_, 64), 0);
+	uint16_t step = (uint16_t)(get_be16(sent[0].ip + 4) - last);
+
+	CHECK(step >= 1 && step <= 1000);
+	teardown();
+}
+
 TEST(test_ip_output_zero_ttl_means_default)
 {
 	setup();
@@ -870,6 +939,8 @@ int main(void)
 	RUN(test_ip_unknown_protocol_gets_protocol_unreachable);
 	RUN(test_ip_unknown_protocol_to_broadcast_gets_no_icmp);
 	RUN(test_ip_output_builds_header);
+	RUN(test_ip_identification_is_not_one_counter_for_all_destinations);
+	RUN(test_ip_identification_to_one_destination_is_unique_and_private);
 	RUN(test_ip_output_zero_ttl_means_default);
 	RUN(test_ip_output_nexthop_is_gateway_or_destination);
 	RUN(test_ip_output_longest_prefix_route_wins);
