@@ -142,7 +142,11 @@ TEST(test_nd6_crossing_dad_probes_fail_on_both_sides)
 	sim.impair.delay_ms = 10;
 	CHECK_EQ(ip6_addr_add(S(0), NIF(0), &a, 64), 0);
 	CHECK_EQ(ip6_addr_add(S(1), NIF(1), &a, 64), 0);
+	/* Both probe at node 0's moment: node 1's deadline moves, and so
+	 * does the poll time its stack and the simulation keep. */
 	ifa_of(1, "2001:db8::7")->dad_at = ifa_of(0, "2001:db8::7")->dad_at;
+	ip6_timer_arm(S(1), ifa_of(1, "2001:db8::7")->dad_at);
+	sim.node[1].next_poll = sim.now;
 	run(2100);
 	CHECK(ifa_of(0, "2001:db8::7")->flags & IP6_IFA_DADFAILED);
 	CHECK(ifa_of(1, "2001:db8::7")->flags & IP6_IFA_DADFAILED);
