@@ -14,6 +14,7 @@
 #include "net/udp.h"
 #include "tests/net/port_host.h"
 #include "tests/net/sim.h"
+#include "tests/net/tcp_expect.h"
 #include "tests/unit/test.h"
 
 #define NET_10_0_0	0x0a000000u
@@ -98,7 +99,7 @@ TEST(test_tcp_handshake_negotiates_options_and_moves_data_both_ways)
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
 	tcp_close(ST(1), lsn);
-	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	sim_run(&sim, TIME_WAIT_MS + 1000);
 	teardown();
 }
 
@@ -152,7 +153,7 @@ TEST(test_tcp_megabyte_intact_over_lossy_reordering_duplicating_link)
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), lsn);
 	sim.impair.loss_pct = 0;
-	sim_run(&sim, 3 * TCP_TIMEWAIT_LEN);
+	sim_run(&sim, 3 * TIME_WAIT_MS);
 	teardown();
 }
 
@@ -250,7 +251,7 @@ TEST(test_tcp_sack_resends_three_holes_within_one_round_trip)
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
 	tcp_close(ST(1), lsn);
-	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	sim_run(&sim, TIME_WAIT_MS + 1000);
 	teardown();
 }
 
@@ -297,7 +298,7 @@ TEST(test_tcp_so_rcvbuf_sizes_the_ring_and_children_inherit_it)
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
 	tcp_close(ST(1), lsn);
-	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	sim_run(&sim, TIME_WAIT_MS + 1000);
 	teardown();
 }
 
@@ -373,7 +374,7 @@ TEST(test_tcp_active_close_via_fin_wait_time_wait_passive_via_last_ack)
 	tcp_close(ST(1), s);
 	tcp_close(ST(0), c);
 	CHECK_EQ(ST(0)->tcp.allocated, 0);
-	sim_run(&sim, TCP_TIMEWAIT_LEN - 100);
+	sim_run(&sim, TIME_WAIT_MS - 100);
 	CHECK_EQ(ST(0)->tcp.tw, 1);
 	sim_run(&sim, 200);
 	CHECK_EQ(ST(0)->tcp.tw, 0);	/* gone after 60 s */
@@ -402,7 +403,7 @@ TEST(test_tcp_simultaneous_close_passes_closing_on_both_sides)
 	CHECK_EQ(ST(1)->tcp.tw, 1);
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
-	sim_run(&sim, TCP_TIMEWAIT_LEN + 10);
+	sim_run(&sim, TIME_WAIT_MS + 10);
 	CHECK_EQ(ST(0)->tcp.tw, 0);
 	CHECK_EQ(ST(1)->tcp.tw, 0);
 	teardown();
@@ -461,7 +462,7 @@ TEST(test_tcp_orphan_keeps_delivering_queued_data_after_close)
 			break;
 		}
 	tcp_close(ST(1), s);
-	sim_run(&sim, 2 * TCP_TIMEWAIT_LEN);
+	sim_run(&sim, 2 * TIME_WAIT_MS);
 	teardown();
 }
 
@@ -482,7 +483,7 @@ TEST(test_tcp_listener_port_released_with_last_child)
 	tcp_close(ST(0), c);
 	sim_run(&sim, 20);
 	CHECK_EQ(port_refs(t, PORT), 1);	/* TIME_WAIT */
-	sim_run(&sim, TCP_TIMEWAIT_LEN);
+	sim_run(&sim, TIME_WAIT_MS);
 	CHECK_EQ(port_refs(t, PORT), 0);
 	teardown();
 }
@@ -564,20 +565,20 @@ TEST(test_tcp_challenge_acks_are_limited_to_1000_a_second)
 	open_pair(&c, &s);
 	tcp_close(ST(1), lsn);
 	uint64_t out = ST(0)->mib.tcp.OutSegs;
-	for (int i = 0; i < TCP_CHALLENGE_ACK_LIMIT + 200; i++)
+	for (int i = 0; i < CHALLENGE_ACKS_PER_S + 200; i++)
 		inject(c, c->rcv_nxt + 100, TCP_RST);
 	CHECK_EQ(c->state, TCP_ESTABLISHED);
-	CHECK_EQ(ST(0)->mib.tcp.TCPChallengeACK, TCP_CHALLENGE_ACK_LIMIT);
+	CHECK_EQ(ST(0)->mib.tcp.TCPChallengeACK, CHALLENGE_ACKS_PER_S);
 	CHECK_EQ(ST(0)->mib.tcp.TCPChallengeACKLimit, 200);
-	CHECK_EQ(ST(0)->mib.tcp.OutSegs, out + TCP_CHALLENGE_ACK_LIMIT);
+	CHECK_EQ(ST(0)->mib.tcp.OutSegs, out + CHALLENGE_ACKS_PER_S);
 	/* The next second has its own allowance. */
 	sim_run(&sim, 1000);
 	ST(0)->now = sim.now;	/* the stack's clock, as a call sets it */
 	inject(c, c->rcv_nxt + 100, TCP_RST);
-	CHECK_EQ(ST(0)->mib.tcp.TCPChallengeACK, TCP_CHALLENGE_ACK_LIMIT + 1);
+	CHECK_EQ(ST(0)->mib.tcp.TCPChallengeACK, CHALLENGE_ACKS_PER_S + 1);
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
-	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	sim_run(&sim, TIME_WAIT_MS + 1000);
 	teardown();
 }
 
@@ -603,7 +604,7 @@ TEST(test_tcp_pure_ack_at_the_right_window_edge_is_taken)
 	CHECK(c->snd_una != c->snd_max);
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
-	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	sim_run(&sim, TIME_WAIT_MS + 1000);
 	teardown();
 }
 
@@ -654,7 +655,7 @@ TEST(test_tcp_segments_with_sack_blocks_never_outgrow_the_mtu)
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
 	tcp_close(ST(1), lsn);
-	sim_run(&sim, 3 * TCP_TIMEWAIT_LEN);
+	sim_run(&sim, 3 * TIME_WAIT_MS);
 	teardown();
 }
 
@@ -728,7 +729,7 @@ TEST(test_tcp_lossless_megabyte_retransmits_nothing)
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
 	tcp_close(ST(1), lsn);
-	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	sim_run(&sim, TIME_WAIT_MS + 1000);
 	teardown();
 }
 
@@ -769,7 +770,7 @@ TEST(test_tcp_after_idle_longer_than_rto_sends_only_the_initial_window)
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
 	tcp_close(ST(1), lsn);
-	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	sim_run(&sim, TIME_WAIT_MS + 1000);
 	teardown();
 }
 
@@ -780,7 +781,7 @@ static void close_pair(struct tcp_sock *c, struct tcp_sock *s)
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
 	tcp_close(ST(1), lsn);
-	sim_run(&sim, TCP_TIMEWAIT_LEN + 1000);
+	sim_run(&sim, TIME_WAIT_MS + 1000);
 	teardown();
 }
 
@@ -1031,7 +1032,7 @@ TEST(test_tcp_corrupted_segment_counts_csum_error)
 	CHECK_EQ(ST(0)->mib.tcp.InErrs, 1);
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
-	sim_run(&sim, 2 * TCP_TIMEWAIT_LEN);
+	sim_run(&sim, 2 * TIME_WAIT_MS);
 	teardown();
 }
 

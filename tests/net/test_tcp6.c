@@ -12,6 +12,7 @@
 #include "net/portalloc.h"
 #include "net/tcp.h"
 #include "net/udp.h"
+#include "tests/net/tcp_expect.h"
 
 #define G0	"fd00::1"
 #define G1	"fd00::2"
@@ -165,7 +166,7 @@ static void close_both(struct tcp_sock *c, struct tcp_sock *s)
 {
 	tcp_close(S(0), c);
 	tcp_close(S(1), s);
-	run(TCP_TIMEWAIT_LEN + 1000);
+	run(TIME_WAIT_MS + 1000);
 }
 
 static struct tcp_addrs addrs6(const struct ip6_addr *l,
@@ -330,7 +331,7 @@ TEST(test_tcp6_megabyte_intact_over_lossy_reordering_duplicating_link)
 	tcp_close(S(1), l);
 	tcp_close(S(1), s);
 	tcp_close(S(0), c);
-	run(3 * TCP_TIMEWAIT_LEN);
+	run(3 * TIME_WAIT_MS);
 	done();
 }
 
@@ -393,7 +394,7 @@ TEST(test_tcp6_active_closer_keeps_v6_time_wait_record_until_2msl)
 	tcp_close(S(0), c);
 	CHECK_EQ(S(0)->tcp.allocated, 0);
 	CHECK_EQ(refs(1, NET_PORT_V6, PORT), 0);
-	run(t + TCP_TIMEWAIT_LEN - 100 - sim.now);
+	run(t + TIME_WAIT_MS - 100 - sim.now);
 	CHECK(tcp_tw_lookup(S(0), &a, cport, PORT) != NULL);
 	CHECK_EQ(S(0)->tcp.tw, 1);
 	run(200);
@@ -697,7 +698,7 @@ TEST(test_tcp6_link_local_connect_needs_scope_and_binds_to_it)
 	struct tcp_tw *tw = tcp_tw_lookup(S(0), &a, cport, PORT);
 	CHECK(tw != NULL);
 	CHECK(tcp_tw_nif(tw) == NIF(0));
-	run(TCP_TIMEWAIT_LEN + 1000);
+	run(TIME_WAIT_MS + 1000);
 	done();
 }
 
@@ -1008,7 +1009,7 @@ TEST(test_tcp6_orphan_in_fin_wait_2_is_kept_as_v6_record)
 	tw = tcp_tw_lookup(S(0), &a, cport, PORT);
 	CHECK(tw != NULL);
 	CHECK_EQ(tw->flags & TW_FIN_WAIT_2, 0);
-	run(TCP_TIMEWAIT_LEN + 100);
+	run(TIME_WAIT_MS + 100);
 	done();
 }
 
@@ -1076,7 +1077,7 @@ TEST(test_tcp6_connect_to_unspecified_reaches_ipv6_loopback)
 	tcp_close(S(0), l);
 	tcp_close(S(0), c);
 	tcp_close(S(0), s);
-	run(TCP_TIMEWAIT_LEN + 1000);
+	run(TIME_WAIT_MS + 1000);
 	done();
 }
 
@@ -1119,7 +1120,7 @@ TEST(test_tcp6_loopback_time_wait_is_reused_by_connect)
 	tcp_close(S(0), l);
 	tcp_close(S(0), c2);
 	tcp_close(S(0), s2);
-	run(TCP_TIMEWAIT_LEN + 1000);
+	run(TIME_WAIT_MS + 1000);
 	done();
 }
 
@@ -1278,7 +1279,7 @@ TEST(test_tcp6_foreach_shows_v6_connections_and_records)
 	CHECK_EQ(rows.n6, 1);
 	CHECK_EQ(rows.n6_tw, 1);
 	CHECK_EQ(rows.n6_scoped, 1);
-	run(TCP_TIMEWAIT_LEN + 1000);
+	run(TIME_WAIT_MS + 1000);
 	done();
 }
 
@@ -1352,7 +1353,7 @@ TEST(test_tcp6_dual_bound_client_record_holds_both_tables_until_expiry)
 	CHECK_EQ(tw->flags & (TW_PORT | TW_PORT6), TW_PORT | TW_PORT6);
 	CHECK_EQ(refs(0, NET_PORT_V4, 5555), 1);
 	CHECK_EQ(refs(0, NET_PORT_V6, 5555), 1);
-	run(TCP_TIMEWAIT_LEN + 100);
+	run(TIME_WAIT_MS + 100);
 	CHECK_EQ(refs(0, NET_PORT_V4, 5555), 0);
 	CHECK_EQ(refs(0, NET_PORT_V6, 5555), 0);
 	done();

@@ -31,6 +31,7 @@
 #include "net/udp.h"
 #include "tests/net/port_host.h"
 #include "tests/net/sim.h"
+#include "tests/net/tcp_expect.h"
 #include "tests/unit/test.h"
 
 #define NET_10_0_0	0x0a000000u

@@ -58,7 +58,7 @@ TEST(test_close_established_fin_wait_1_fin_wait_2_record_then_time_wait)
 	CHECK_EQ(ST(1)->tcp.allocated, 0);
 	CHECK_EQ(ST(1)->tcp.tw, 0);
 	CHECK_EQ(ST(0)->mib.tcp.OutRsts + ST(1)->mib.tcp.OutRsts, 0);
-	run(TCP_TIMEWAIT_LEN);
+	run(TIME_WAIT_MS);
 	CHECK_EQ(ST(0)->tcp.tw, 0);
 	teardown();
 }
@@ -256,7 +256,7 @@ TEST(test_server_closing_first_holds_the_time_wait_record)
 	CHECK(tw != NULL);
 	CHECK_EQ(tw->flags & TW_FIN_WAIT_2, 0);
 	CHECK_EQ(ST(1)->tcp.allocated, 0);
-	run(TCP_TIMEWAIT_LEN);
+	run(TIME_WAIT_MS);
 	CHECK_EQ(ST(1)->tcp.tw, 0);
 	teardown();
 }
@@ -291,7 +291,7 @@ TEST(test_simultaneous_close_of_both_ends_passes_closing_to_time_wait)
 	CHECK_EQ(wire_count(mark, 1, TCP_FIN, 0), 1);
 	CHECK_EQ(wire_count(mark, 0, TCP_RST, 0) +
 		 wire_count(mark, 1, TCP_RST, 0), 0);
-	run(TCP_TIMEWAIT_LEN);
+	run(TIME_WAIT_MS);
 	CHECK_EQ(ST(0)->tcp.tw + ST(1)->tcp.tw, 0);
 	teardown();
 }
@@ -323,7 +323,7 @@ TEST(test_close_in_closing_finishes_as_orphan_into_time_wait)
 	CHECK_EQ(tw->flags & TW_FIN_WAIT_2, 0);
 	CHECK_EQ(s->state, TCP_CLOSED);
 	tcp_close(ST(1), s);
-	run(TCP_TIMEWAIT_LEN);
+	run(TIME_WAIT_MS);
 	CHECK_EQ(ST(0)->tcp.tw + ST(1)->tcp.tw, 0);
 	teardown();
 }
@@ -373,7 +373,7 @@ TEST(test_data_written_before_close_is_delivered_then_eof)
 	struct tcp_tw *tw = tw_of(0, cport, 1, PORT);
 	CHECK(tw != NULL);
 	CHECK_EQ(tw->flags & TW_FIN_WAIT_2, 0);
-	run(TCP_TIMEWAIT_LEN);
+	run(TIME_WAIT_MS);
 	teardown();
 }
 
@@ -394,7 +394,7 @@ TEST(test_data_written_before_close_is_delivered_over_lossy_link)
 	CHECK_EQ(ST(0)->mib.tcp.TCPAbortOnData, 0);
 	CHECK_EQ(ST(0)->mib.tcp.TCPOrphanExpired, 0);
 	tcp_close(ST(1), s);
-	run(3 * TCP_TIMEWAIT_LEN);
+	run(3 * TIME_WAIT_MS);
 	CHECK_EQ(ST(0)->tcp.tw + ST(1)->tcp.tw, 0);
 	CHECK_EQ(ST(0)->mib.tcp.TCPOrphanExpired, 0);
 	teardown();
@@ -490,7 +490,7 @@ TEST(test_linger_closing_holds_until_fin_acked_behind_zero_window)
 	CHECK(c->flags & TF_FIN_SENT);
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
-	run(TCP_TIMEWAIT_LEN + 100);
+	run(TIME_WAIT_MS + 100);
 	CHECK_EQ(ST(0)->tcp.tw, 0);
 	teardown();
 }

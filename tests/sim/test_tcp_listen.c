@@ -74,7 +74,7 @@ TEST(test_full_syn_queue_answers_with_cookie_whose_ack_makes_connection)
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
 	tcp_close(ST(1), lsn);
-	run(TCP_TIMEWAIT_LEN + 100);
+	run(TIME_WAIT_MS + 100);
 	teardown();
 }
 

@@ -2,7 +2,7 @@
  * Orphans: connections the user has closed and the stack drives to their
  * end (net/tcp.h "Lifetime"). Their bounds, each proved over the
  * simulated link (tcp_harness.h): tcp_max_orphans (the newcomer over it
- * is reset, TCPAbortOnMemory), the maximum linger TCP_ORPHAN_LINGER
+ * is reset, TCPAbortOnMemory), the maximum linger ORPHAN_LINGER_MS
  * (TCPOrphanExpired), tcp_orphan_retries for a peer that vanished, and
  * tcp_fin_timeout for the FIN_WAIT_2 record an orphan leaves behind.
  */
@@ -80,7 +80,7 @@ TEST(test_orphan_behind_zero_window_removed_after_max_linger_with_rst)
 	unsigned mark = wire_n;
 
 	tcp_close(ST(0), c);
-	run_to(t0 + TCP_ORPHAN_LINGER - 100);
+	run_to(t0 + ORPHAN_LINGER_MS - 100);
 	struct tcp_sock *o = conn_of(0, cport, 1, PORT);
 	CHECK(o != NULL);
 	CHECK_EQ(o->state, TCP_FIN_WAIT_1);
@@ -88,7 +88,7 @@ TEST(test_orphan_behind_zero_window_removed_after_max_linger_with_rst)
 	CHECK_EQ(wire_count(mark, 0, TCP_RST, 0), 0);
 	CHECK(wire_count(mark, 0, TCP_ACK, TCP_RST) > 0);	/* probes */
 	CHECK_EQ(s->state, TCP_ESTABLISHED);
-	run_to(t0 + TCP_ORPHAN_LINGER + 100);
+	run_to(t0 + ORPHAN_LINGER_MS + 100);
 	CHECK(conn_of(0, cport, 1, PORT) == NULL);
 	CHECK_EQ(ST(0)->mib.tcp.TCPOrphanExpired, 1);
 	CHECK(strstr(port_host_last_log, "removed"));
@@ -98,7 +98,7 @@ TEST(test_orphan_behind_zero_window_removed_after_max_linger_with_rst)
 	CHECK_EQ(port_refs(tcp_port_table(0), cport), 0);
 	const struct wire_seg *rst = wire_find(mark, 0, TCP_RST, 0);
 	CHECK(rst != NULL);
-	CHECK(rst->at >= t0 + TCP_ORPHAN_LINGER);
+	CHECK(rst->at >= t0 + ORPHAN_LINGER_MS);
 	CHECK_EQ(s->state, TCP_CLOSED);
 	CHECK_EQ(s->sk.so_error, -ECONNRESET);
 	tcp_close(ST(1), s);
@@ -119,7 +119,7 @@ TEST(test_orphan_to_vanished_peer_gives_up_after_orphan_retries)
 	unsigned mark = wire_n;
 
 	tcp_close(ST(0), c);
-	CHECK(RUN_UNTIL(TCP_ORPHAN_LINGER, conn_of(0, cport, 1, PORT) == NULL));
+	CHECK(RUN_UNTIL(ORPHAN_LINGER_MS, conn_of(0, cport, 1, PORT) == NULL));
 	/* The FIN, then orphan_retries retransmissions, each after twice
 	 * the wait of the one before. */
 	CHECK_EQ(wire_count(mark, 0, TCP_FIN, 0), 4);
@@ -136,7 +136,7 @@ TEST(test_orphan_to_vanished_peer_gives_up_after_orphan_retries)
 	CHECK_EQ(ST(0)->mib.tcp.TCPOrphanExpired, 0);
 	CHECK_EQ(ST(0)->tcp.orphans, 0);
 	CHECK_EQ(ST(0)->tcp.tw, 0);
-	CHECK(sim.now < at[0] + TCP_ORPHAN_LINGER / 2);
+	CHECK(sim.now < at[0] + ORPHAN_LINGER_MS / 2);
 	drop_from[0] = drop_from[1] = false;
 	tcp_abort(ST(1), s);
 	run(20);
@@ -210,9 +210,9 @@ TEST(test_fin_at_fin_wait_2_record_moves_it_to_time_wait_for_60s)
 	/* No longer bound by fin_timeout, but by 2*MSL from the FIN. */
 	run_to(t0 + 30100);
 	CHECK(tw_of(0, cport, 1, PORT) != NULL);
-	run_to(ack->at + TCP_TIMEWAIT_LEN - 100);
+	run_to(ack->at + TIME_WAIT_MS - 100);
 	CHECK(tw_of(0, cport, 1, PORT) != NULL);
-	run_to(ack->at + TCP_TIMEWAIT_LEN + 100);
+	run_to(ack->at + TIME_WAIT_MS + 100);
 	CHECK(tw_of(0, cport, 1, PORT) == NULL);
 	CHECK_EQ(ST(0)->tcp.tw, 0);
 	teardown();

@@ -82,7 +82,7 @@ static void check_reuseaddr_binds_past_time_wait(uint8_t lflags)
 	run(10);
 	tcp_close(ST(1), s);
 	/* Once the record is gone, a plain bind succeeds too. */
-	run_to(t + TCP_TIMEWAIT_LEN + 100);
+	run_to(t + TIME_WAIT_MS + 100);
 	CHECK_EQ(ST(1)->tcp.tw, 0);
 	CHECK_EQ(port_refs(tcp_port_table(1), PORT), 0);
 	CHECK_EQ(tcp_bind(ST(1), plain, 0, PORT), 0);
@@ -217,7 +217,7 @@ TEST(test_tw_reuse_1_takes_over_time_wait_1s_after_last_timestamp)
 	tcp_close(ST(1), lsn);
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), s);
-	run(TCP_TIMEWAIT_LEN + 100);
+	run(TIME_WAIT_MS + 100);
 	CHECK_EQ(port_refs(tcp_port_table(0), EPH), 0);
 	teardown();
 }
@@ -298,7 +298,7 @@ TEST(test_exhausted_ephemeral_range_fails_connect_until_time_wait_ends)
 	tcp_close(ST(1), s[0]);
 	run(20);
 	CHECK_EQ(tcp_connect(ST(0), c5, ADDR(1), PORT), -EADDRNOTAVAIL);
-	run(TCP_TIMEWAIT_LEN + 100);
+	run(TIME_WAIT_MS + 100);
 	CHECK_EQ(ST(0)->tcp.tw, 0);
 	CHECK_EQ(tcp_port_table(0)->in_use, N - 1);
 	CHECK_EQ(tcp_connect(ST(0), c5, ADDR(1), PORT), -EINPROGRESS);
@@ -312,7 +312,7 @@ TEST(test_exhausted_ephemeral_range_fails_connect_until_time_wait_ends)
 	}
 	tcp_close(ST(0), c5);
 	tcp_close(ST(1), s5);
-	run(TCP_TIMEWAIT_LEN + 100);
+	run(TIME_WAIT_MS + 100);
 	CHECK_EQ(tcp_port_table(0)->in_use, 0);
 	teardown();
 }
@@ -330,11 +330,11 @@ static void check_listener_port_held_by_child_time_wait(uint8_t lflags)
 	CHECK_EQ(port_refs(tcp_port_table(1), PORT), 2);
 	tcp_close(ST(1), lsn);
 	CHECK_EQ(port_refs(tcp_port_table(1), PORT), 1);
-	run_to(t + TCP_TIMEWAIT_LEN - 100);
+	run_to(t + TIME_WAIT_MS - 100);
 	CHECK_EQ(port_refs(tcp_port_table(1), PORT), 1);
 	plain = tcp_sock_create(ST(1), NULL);
 	CHECK_EQ(tcp_bind(ST(1), plain, 0, PORT), -EADDRINUSE);
-	run_to(t + TCP_TIMEWAIT_LEN + 100);
+	run_to(t + TIME_WAIT_MS + 100);
 	CHECK_EQ(port_refs(tcp_port_table(1), PORT), 0);
 	CHECK_EQ(tcp_port_table(1)->in_use, 0);
 	CHECK_EQ(tcp_bind(ST(1), plain, 0, PORT), 0);

@@ -293,7 +293,7 @@ TEST(test_tcp_fin_waits_for_a_shut_window_and_the_connection_survives)
 	tcp_close(ST(1), s);
 	tcp_close(ST(0), c);
 	tcp_close(ST(1), lsn);
-	run(2 * TCP_TIMEWAIT_LEN);
+	run(2 * TIME_WAIT_MS);
 	teardown();
 }
 
@@ -448,6 +448,34 @@ TEST(test_tcp_half_open_connections_hold_no_buffers_until_the_ack)
 	teardown();
 }
 
+/*
+ * Segments outside the window draw an ACK (RFC 9293 3.10.7.4), but at
+ * most one per net.ipv4.tcp_invalid_ratelimit (500 ms) and connection,
+ * or a flood of them would be answered one for one: 200 of them over
+ * two seconds draw four ACKs (at 0, 500, 1000 and 1500 ms), the rest
+ * are counted in TCPACKSkippedSeq.
+ */
+TEST(test_tcp_out_of_window_segments_draw_one_ack_per_500_ms)
+{
+	struct tcp_sock *c, *s;
+
+	setup();
+	open_cut_pair(&c, &s);
+	run(INVALID_RATELIMIT_MS);
+	unsigned since = wire_n;
+	uint64_t skipped = ST(0)->mib.tcp.TCPACKSkippedSeq;
+
+	for (int i = 0; i < 200; i++) {
+		inject_data(c, c->rcv_nxt + (1u << 30), c->snd_nxt, 0, "x", 1);
+		run(10);
+	}
+	CHECK_EQ(wire_count(since, 0, TCP_ACK, TCP_SYN | TCP_FIN | TCP_RST),
+		 2000 / INVALID_RATELIMIT_MS);
+	CHECK_EQ(ST(0)->mib.tcp.TCPACKSkippedSeq,
+		 skipped + 200 - 2000 / INVALID_RATELIMIT_MS);
+	close_cut_pair(c, s);
+}
+
 int main(void)
 {
 	RUN(test_tcp_peer_mss_of_1_is_raised_to_48_less_timestamps_not_wrapped);
@@ -459,5 +487,6 @@ int main(void)
 	RUN(test_tcp_answered_retransmissions_into_a_zero_window_never_time_out);
 	RUN(test_tcp_paws_takes_a_wrapped_tsval_after_24_days_idle_not_23);
 	RUN(test_tcp_half_open_connections_hold_no_buffers_until_the_ack);
+	RUN(test_tcp_out_of_window_segments_draw_one_ack_per_500_ms);
 	TEST_EXIT();
 }

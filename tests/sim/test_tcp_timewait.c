@@ -60,10 +60,10 @@ TEST(test_time_wait_lasts_2msl_from_the_peers_fin)
 	CHECK(tw != NULL);
 	CHECK_EQ(tw->flags & TW_FIN_WAIT_2, 0);
 	CHECK_EQ(tw->rcv_nxt, fin_end);
-	run_to(t + TCP_TIMEWAIT_LEN - 100);
+	run_to(t + TIME_WAIT_MS - 100);
 	CHECK(tw_of(0, cport, 1, PORT) != NULL);
 	CHECK_EQ(port_refs(tcp_port_table(0), cport), 1);
-	run_to(t + TCP_TIMEWAIT_LEN + 100);
+	run_to(t + TIME_WAIT_MS + 100);
 	CHECK(tw_of(0, cport, 1, PORT) == NULL);
 	CHECK_EQ(ST(0)->tcp.tw, 0);
 	CHECK_EQ(port_refs(tcp_port_table(0), cport), 0);
@@ -100,11 +100,11 @@ TEST(test_time_wait_acks_retransmitted_fin_and_restarts_2msl)
 	CHECK(t1 != 0 && t2 > t1 + 100);
 	CHECK_EQ(fin_ack_time(mark, fin_end, 3), 0);
 	/* 2*MSL counts from the retransmission, not the first FIN. */
-	run_to(t1 + TCP_TIMEWAIT_LEN + 50);
+	run_to(t1 + TIME_WAIT_MS + 50);
 	CHECK(tw_of(0, cport, 1, PORT) != NULL);
-	run_to(t2 + TCP_TIMEWAIT_LEN - 50);
+	run_to(t2 + TIME_WAIT_MS - 50);
 	CHECK(tw_of(0, cport, 1, PORT) != NULL);
-	run_to(t2 + TCP_TIMEWAIT_LEN + 50);
+	run_to(t2 + TIME_WAIT_MS + 50);
 	CHECK(tw_of(0, cport, 1, PORT) == NULL);
 	CHECK_EQ(ST(0)->tcp.tw, 0);
 	teardown();
@@ -180,7 +180,7 @@ TEST(test_syn_to_time_wait_tuple_opens_connection_above_old_snd_nxt)
 	tcp_close(ST(0), c2);
 	tcp_close(ST(1), s2);
 	tcp_close(ST(1), lsn);
-	run(TCP_TIMEWAIT_LEN + 100);
+	run(TIME_WAIT_MS + 100);
 	teardown();
 }
 
@@ -261,7 +261,7 @@ TEST(test_close_over_max_tw_buckets_keeps_no_record_and_counts_overflow)
 	run(20);
 	CHECK_EQ(ST(0)->tcp.tw, 1);
 	CHECK_EQ(ST(0)->mib.tcp.TCPTimeWaitOverflow, 1);
-	run(TCP_TIMEWAIT_LEN);
+	run(TIME_WAIT_MS);
 	CHECK_EQ(ST(0)->tcp.tw, 0);
 	teardown();
 }
