@@ -51,7 +51,11 @@ aarch64/zcu102)
 	# QEMU builds no tree for this machine: -dtb gives it the board's
 	# (QEMU then replaces its memory node with the -m RAM at 0 and
 	# disables the xlnx,zynqmp-firmware node, hw/arm/xlnx-zcu102.c).
-	# Its DisplayPort has a sound card: -audiodev none keeps QEMU off
+	# -m 2G, the board's first DDR bank: QEMU 7.2 writes one memory
+	# node from 0 as large as -m (hw/arm/boot.c), so with more it
+	# would claim the MMIO between 2 GiB and 4 GiB as RAM (the ZynqMP's
+	# second bank is at 0x800000000; QEMU maps RAM there, the node
+	# does not say so). Its DisplayPort has a sound card: -audiodev none keeps QEMU off
 	# the host's audio (QEMU 7.2 still says "audiodev default parameter
 	# is deprecated": the device has no property to name it).
 	case $nic in
