@@ -2,8 +2,8 @@
  * Cadence UART ("cdns,uart-r1p12", "xlnx,xuartps"): the console of the
  * Zynq-7000 and the Zynq UltraScale+ MPSoC (ZCU102: serial@ff000000,
  * "ttyPS0" as Linux's xilinx_uartps names it). Registers and bits from
- * the Zynq UltraScale+ TRM (UG1085), chapter 21 "UART Controller", and
- * its register reference (module UART); QEMU models the same in
+ * the Zynq UltraScale+ TRM (UG1085), its UART Controller chapter, and
+ * the register reference (UG1087, module UART); QEMU models the same in
  * hw/char/cadence_uart.c.
  *
  * Output is polled on the channel status register's TXFULL. Input raises
@@ -53,7 +53,7 @@
 #define INT_FRAME	(1u << 6)	/* framing error */
 #define INT_PARE	(1u << 7)	/* parity error */
 #define INT_TIMEOUT	(1u << 8)	/* receiver timeout */
-#define INT_ALL		0x1fffu		/* bits [12:0] (UG1085 Chx_IER) */
+#define INT_ALL		0x1fffu		/* RTRIG (bit 0) to TOVR (bit 12) */
 #define INT_RX		(INT_RTRIG | INT_TIMEOUT)
 
 /* A byte in the FIFO raises RTRIG at once; a timeout of 10 x 4 bit
