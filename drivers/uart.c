@@ -6,5 +6,7 @@ const struct uart_driver *const uart_drivers[] = {
 	&ns16550_driver,
 	&pl011_driver,
 	&sifive_uart_driver,
+	&cadence_uart_driver,
+	&xuartps_driver,
 	NULL,
 };

@@ -24,5 +24,7 @@ extern const struct uart_driver *const uart_drivers[];
 extern const struct uart_driver ns16550_driver;	/* riscv64 virt */
 extern const struct uart_driver pl011_driver;	/* aarch64 virt */
 extern const struct uart_driver sifive_uart_driver;	/* SiFive FU540 */
+extern const struct uart_driver cadence_uart_driver;	/* Zynq UltraScale+ */
+extern const struct uart_driver xuartps_driver;	/* Zynq-7000 */
 
 #endif

@@ -2,6 +2,7 @@
  * The console (console.h): polled output, interrupt-driven input through
  * a ring buffer that the UART's interrupt handler fills.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "drivers/uart.h"
@@ -142,6 +143,15 @@ void console_start_input(const struct fdt *fdt)
 		console_name, RX_POLL_US / 1000);
 }
 
+/* Probe the driver of a UART node; 0 if it is now the console. */
+static int probe_uart(const struct fdt *fdt, int node)
+{
+	for (const struct uart_driver *const *d = uart_drivers; *d; d++)
+		if (fdt_is_compatible(fdt, node, (*d)->compatible))
+			return (*d)->probe(fdt, node);
+	return -ENODEV;
+}
+
 void console_init_dt(const struct fdt *fdt)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -167,18 +177,31 @@ void console_init_dt(const struct fdt *fdt)
 			node = fdt_path_offset(fdt, buf);
 		}
 	}
-	for (const struct uart_driver *const *d = uart_drivers; node >= 0 && *d; d++) {
-		if (fdt_is_compatible(fdt, node, (*d)->compatible)) {
-			if ((*d)->probe(fdt, node) == 0) {
-				console_node = node;
-				return;
-			}
-			break;
+	if (node >= 0 && probe_uart(fdt, node) == 0) {
+		console_node = node;
+		return;
+	}
+	path = path ? path : "(none)";
+	if (ops) {
+		kprintf("console: no usable driver for stdout-path %s; staying on the early console\n",
+			path);
+		return;
+	}
+	/* No console at all (aarch64 has no firmware console to stay
+	 * on): rather than run mute, the first enabled UART in document
+	 * order that Kite has a driver for, said so in the log. The
+	 * messages held so far come out there. */
+	for (node = fdt_next_node(fdt, -1); node >= 0;
+	     node = fdt_next_node(fdt, node)) {
+		if (fdt_is_enabled(fdt, node) && probe_uart(fdt, node) == 0) {
+			console_node = node;
+			kprintf("console: no usable driver for stdout-path %s; using the first enabled UART, %s\n",
+				path, fdt_node_name(fdt, node));
+			return;
 		}
 	}
-	kprintf("console: no usable driver for stdout-path %s; %s\n",
-		path ? path : "(none)",
-		ops ? "staying on the early console" : "no console");
+	kprintf("console: no usable driver for stdout-path %s; no console\n",
+		path);
 }
 
 static int ring_get(void)

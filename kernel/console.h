@@ -45,7 +45,8 @@ void console_register(const char *name, const struct console_ops *ops,
 
 /* Find /chosen/stdout-path and probe its UART driver: output from here
  * on goes there. Called as soon as the device tree is read; without a
- * usable stdout-path the early console stays (logged). */
+ * usable stdout-path the early console stays, or without one the first
+ * enabled UART Kite drives becomes the console (both logged). */
 void console_init_dt(const struct fdt *fdt);
 
 /* Input: attach the console UART's interrupt (the interrupt controllers

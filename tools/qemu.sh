@@ -13,6 +13,9 @@
 # Unleashed instead of virt (kite.bin at OpenSBI's next address, its own
 # device tree); it has no PCI and no virtio-mmio, and Kite has no driver
 # yet for its Cadence GEM, so NIC=none is the only NIC there.
+# BOARD=zcu102 boots aarch64 on QEMU's Xilinx ZCU102 (xlnx-zcu102) with
+# the board's own device tree, fetched once by tools/board-dtb.sh; NIC
+# is gem (user networking on the GEM the tree enables) or none.
 # PCAP=FILE records the NICs' frames in pcap files (see below).
 # UBOOT=1 boots through Debian's U-Boot with booti, as a board does
 # (see below).
@@ -44,8 +47,28 @@ aarch64/virt)
 	set -- qemu-system-aarch64 -M "$machine" -cpu cortex-a57 \
 		-m 256M -kernel build/aarch64/kite.bin
 	;;
+aarch64/zcu102)
+	# QEMU builds no tree for this machine: -dtb gives it the board's
+	# (QEMU then replaces its memory node with the -m RAM at 0 and
+	# disables the xlnx,zynqmp-firmware node, hw/arm/xlnx-zcu102.c).
+	# -m 2G, the board's first DDR bank: QEMU 7.2 writes one memory
+	# node from 0 as large as -m (hw/arm/boot.c), so with more it
+	# would claim the MMIO between 2 GiB and 4 GiB as RAM (the ZynqMP's
+	# second bank is at 0x800000000; QEMU maps RAM there, the node
+	# does not say so). Its DisplayPort has a sound card: -audiodev none keeps QEMU off
+	# the host's audio (QEMU 7.2 still says "audiodev default parameter
+	# is deprecated": the device has no property to name it).
+	case $nic in
+	none|gem) ;;
+	*) echo "qemu.sh: BOARD=zcu102 takes NIC=gem or NIC=none" >&2; exit 1 ;;
+	esac
+	dtb=$("$(dirname "$0")/board-dtb.sh" zcu102) || exit 1
+	set -- qemu-system-aarch64 -M xlnx-zcu102 -m 2G \
+		-kernel build/aarch64/kite.bin -dtb "$dtb" \
+		-audiodev none,id=snd0
+	;;
 *)
-	echo "qemu.sh: no ARCH $arch with BOARD $board (riscv64: virt, sifive_u; aarch64: virt)" >&2
+	echo "qemu.sh: no ARCH $arch with BOARD $board (riscv64: virt, sifive_u; aarch64: virt, zcu102)" >&2
 	exit 1 ;;
 esac
 
@@ -131,6 +154,22 @@ e1000)
 both)
 	set -- "$@" -netdev "$user,id=n0" -device e1000,netdev=n0,addr=1 \
 		-netdev user,restrict=on,id=n1 -device virtio-net-pci,netdev=n1,addr=5 ;;
+gem)
+	# The ZynqMP SoC makes its four GEMs itself (ff0b0000, ff0c0000,
+	# ff0d0000, ff0e0000) and gives GEM i the i-th NIC of the command
+	# line (-net nic / -nic, QEMU's nd_table; hw/arm/xlnx-zynqmp.c);
+	# there is no -device for them and no index to skip to. The ZCU102
+	# tree enables only GEM3 (ethernet@ff0e0000), so GEM0-2 get NICs on
+	# hubs of their own with nothing else on them (QEMU warns "hub N is
+	# not connected to host network": that is the point) and the user
+	# network is the fourth. `info network` shows n0 on cadence_gem.3,
+	# `info qtree` that device at mmio 00000000ff0e0000.
+	[ "$board" = zcu102 ] || { echo "qemu.sh: NIC=gem is for BOARD=zcu102" >&2; exit 1; }
+	for i in 0 1 2; do
+		set -- "$@" -netdev hubport,id=idle$i,hubid=$i \
+			-net nic,model=cadence_gem,netdev=idle$i
+	done
+	set -- "$@" -netdev "$user,id=n0" -net nic,model=cadence_gem,netdev=n0 ;;
 *)
 	echo "qemu.sh: unknown NIC $nic" >&2; exit 1 ;;
 esac

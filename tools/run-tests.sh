@@ -84,6 +84,8 @@ done
 run setup_first_make "$logs/setup-first-make.out" tests/setup/first_make.sh
 run setup_qemu_roms "$logs/setup-qemu-roms.out" tests/setup/qemu_roms.py
 run refs "$logs/refs.out" tools/check-refs.py
+run setup_qemu_zcu102_gem "$logs/setup-qemu-zcu102-gem.out" \
+	tests/setup/qemu_zcu102_gem.py
 
 # --- host unit tests (ASan + UBSan) ----------------------------------------
 if make --no-print-directory -j"$(nproc)" unit >"$logs/build-unit.log" 2>&1; then
@@ -138,6 +140,40 @@ run boot_system_riscv64_sifive_u "$logs/system-riscv64_sifive_u.out" \
 run boot_panic_riscv64_sifive_u "$logs/panic-riscv64_sifive_u.out" \
 	expect -f tests/boot/panic.exp riscv64_sifive_u \
 	"$logs/panic-riscv64_sifive_u.console" $cmd
+
+# The same image on QEMU's Xilinx ZCU102 (xlnx-zcu102), booted with the
+# board's own device tree from Debian's linux-image-arm64, fetched once
+# by tools/board-dtb.sh: RAM at 0, a Cadence UART console (ttyPS0), a
+# GIC-400, PSCI through smc (QEMU's own, which exits with status 0 on
+# SYSTEM_OFF). Then the same tree without /chosen/stdout-path: aarch64
+# has no firmware console, so the first enabled UART must take over,
+# saying so. A tree that cannot be fetched fails all three.
+zcu102_tests="boot_system_aarch64_zcu102 boot_panic_aarch64_zcu102 boot_system_aarch64_zcu102_no_stdout_path"
+if cmd=$(BOARD=zcu102 tools/qemu.sh print aarch64 none 2>"$logs/zcu102-dtb.out"); then
+	run boot_system_aarch64_zcu102 "$logs/system-aarch64_zcu102.out" \
+		expect -f tests/boot/system.exp -- -board "ZynqMP ZCU102 Rev1.0" \
+		-console ttyPS0 aarch64_zcu102 \
+		"$logs/system-aarch64_zcu102.console" $cmd
+	run boot_panic_aarch64_zcu102 "$logs/panic-aarch64_zcu102.out" \
+		expect -f tests/boot/panic.exp aarch64_zcu102 \
+		"$logs/panic-aarch64_zcu102.console" $cmd
+	dtb=$logs/zcu102-no-stdout-path.dtb
+	if cp "$(tools/board-dtb.sh zcu102)" "$dtb" &&
+		fdtput -d "$dtb" /chosen stdout-path; then
+		run boot_system_aarch64_zcu102_no_stdout_path \
+			"$logs/system-aarch64_zcu102_no_stdout_path.out" \
+			expect -f tests/boot/system.exp -- -console ttyPS0 -first-uart \
+			aarch64_zcu102_no_stdout_path \
+			"$logs/system-aarch64_zcu102_no_stdout_path.console" \
+			$cmd -dtb "$dtb"
+	else
+		say "FAIL boot_system_aarch64_zcu102_no_stdout_path: could not make $dtb"
+	fi
+else
+	for t in $zcu102_tests; do
+		say "FAIL $t: tools/board-dtb.sh could not fetch the ZCU102 tree (see $logs/zcu102-dtb.out)"
+	done
+fi
 
 # A device tree without /chosen/stdout-path (virt's own, with it taken
 # out by dtc's fdtput): the SBI firmware's console must stay, and the
