@@ -4,6 +4,7 @@
  * while its own stack is cut off the wire, so that the test alone
  * decides what node 0 receives.
  */
+#include "net/tcp_isn.h"
 #include "tests/sim/tcp_harness.h"
 
 #define PEER_PORT	40000
@@ -476,6 +477,80 @@ TEST(test_tcp_out_of_window_segments_draw_one_ack_per_500_ms)
 	close_cut_pair(c, s);
 }
 
+/*
+ * A SYN cookie is only taken from a listener that sent cookies in the
+ * last two periods (Linux's tcp_synq_no_recent_overflow()): otherwise
+ * a blind attacker could open connections with ACKs alone, guessing
+ * one 24-bit MAC at a time, without ever sending a SYN. The same valid
+ * cookie is refused (RST) before the SYN queue overflows and accepted
+ * right after.
+ */
+TEST(test_tcp_syn_cookie_is_taken_only_after_cookies_were_sent)
+{
+	struct tcp_sock *l;
+	uint8_t o[TCP_OPT_MAX];
+	uint32_t olen = opts_mss(o, 1460);
+	const uint16_t port = PEER_PORT + 7;
+
+	setup();
+	learn_neighbours();
+	l = listen_on(0, PORT, 1, 0);
+	CHECK_EQ(ST(0)->tcp.sysctl.syncookies, 1);
+	drop_from[0] = drop_from[1] = true;
+	struct tcp_addrs a = tcp_addrs4(ADDR(0), ADDR(1));
+	uint32_t cookie = syncookie_make(&ST(0)->tcp.secret, &a, PORT, port,
+					 PEER_ISN, 1460, sim.now);
+	unsigned mark = wire_n;
+
+	inject(0, ADDR(1), port, PORT, PEER_ISN + 1, cookie + 1, TCP_ACK,
+	       NULL, 0);
+	CHECK(conn_of(0, PORT, 1, port) == NULL);
+	CHECK_EQ(ST(0)->mib.tcp.SyncookiesRecv, 0);
+	CHECK_EQ(wire_count(mark, 0, TCP_RST, 0), 1);
+
+	/* Two SYNs on a backlog of one: the second is sent a cookie. */
+	inject_opts(0, ADDR(1), PEER_PORT, PORT, PEER_ISN, 0, TCP_SYN, o, olen,
+		    NULL, 0);
+	inject_opts(0, ADDR(1), PEER_PORT + 1, PORT, PEER_ISN, 0, TCP_SYN, o,
+		    olen, NULL, 0);
+	CHECK_EQ(ST(0)->mib.tcp.SyncookiesSent, 1);
+	inject(0, ADDR(1), port, PORT, PEER_ISN + 1, cookie + 1, TCP_ACK,
+	       NULL, 0);
+	CHECK_EQ(ST(0)->mib.tcp.SyncookiesRecv, 1);
+	struct tcp_sock *child = conn_of(0, PORT, 1, port);
+
+	CHECK(child != NULL);
+	CHECK_EQ(child->state, TCP_ESTABLISHED);
+	forged_rst(child);
+	forged_rst(conn_of(0, PORT, 1, PEER_PORT));
+	tcp_close(ST(0), l);
+	run(10);
+	teardown();
+}
+
+/*
+ * RFC 5961 5.2's upper bound: an ACK of what was never sent (beyond
+ * SND.MAX) draws a challenge ACK and the segment is dropped, data and
+ * all; SND.UNA does not move.
+ */
+TEST(test_tcp_ack_beyond_snd_max_is_challenged_and_its_data_dropped)
+{
+	struct tcp_sock *c, *s;
+	uint8_t got[8];
+
+	setup();
+	open_cut_pair(&c, &s);
+	uint64_t challenges = ST(0)->mib.tcp.TCPChallengeACK;
+	uint32_t rcv = c->rcv_nxt, una = c->snd_una;
+
+	inject_data(c, rcv, c->snd_max + 100000, TCP_PSH, "evil", 4);
+	CHECK_EQ(c->rcv_nxt, rcv);
+	CHECK_EQ(c->snd_una, una);
+	CHECK_EQ(tcp_recv(ST(0), c, got, sizeof(got)), -EAGAIN);
+	CHECK_EQ(ST(0)->mib.tcp.TCPChallengeACK, challenges + 1);
+	close_cut_pair(c, s);
+}
+
 int main(void)
 {
 	RUN(test_tcp_peer_mss_of_1_is_raised_to_48_less_timestamps_not_wrapped);
@@ -488,5 +563,7 @@ int main(void)
 	RUN(test_tcp_paws_takes_a_wrapped_tsval_after_24_days_idle_not_23);
 	RUN(test_tcp_half_open_connections_hold_no_buffers_until_the_ack);
 	RUN(test_tcp_out_of_window_segments_draw_one_ack_per_500_ms);
+	RUN(test_tcp_syn_cookie_is_taken_only_after_cookies_were_sent);
+	RUN(test_tcp_ack_beyond_snd_max_is_challenged_and_its_data_dropped);
 	TEST_EXIT();
 }

@@ -221,6 +221,106 @@ TEST(test_old_syn_to_time_wait_tuple_is_acked_not_accepted)
 	teardown();
 }
 
+/* The server closes first and holds the TIME_WAIT record; the client
+ * is gone and cut off from what node 1 sends (its RST would end the
+ * record). Returns the record; *cport is the client's port. */
+static struct tcp_tw *server_time_wait(uint16_t *cport)
+{
+	struct tcp_sock *c, *s;
+	char b[4];
+
+	open_pair(&c, &s);
+	*cport = c->sk.lport;
+	tcp_close(ST(1), s);
+	CHECK(RUN_UNTIL(100, c->state == TCP_CLOSE_WAIT));
+	CHECK_EQ(tcp_recv(ST(0), c, b, sizeof(b)), 0);
+	tcp_close(ST(0), c);
+	CHECK(RUN_UNTIL(100, ST(0)->tcp.allocated == 0));
+	drop_seg = drop_tcp_from_1;
+	struct tcp_tw *tw = tw_of(1, PORT, 0, *cport);
+	CHECK(tw != NULL);
+	CHECK(tw->flags & TW_TS);
+	return tw;
+}
+
+/* NOP, NOP, timestamps (RFC 7323 3.2). */
+static uint32_t ts_option(uint8_t *o, uint32_t tsval)
+{
+	o[0] = o[1] = TCPOPT_NOP;
+	o[2] = TCPOPT_TIMESTAMP;
+	o[3] = TCPOLEN_TIMESTAMP;
+	put_be32(o + 4, tsval);
+	put_be32(o + 8, 0);
+	return 12;
+}
+
+/*
+ * A bare ACK at RCV.NXT in TIME_WAIT (the peer's ACK of our FIN, late
+ * or again) restarts 2*MSL, as Linux's tcp_timewait_state_process()
+ * does ("in window segment, it may be only reset or bare ack"): the
+ * record lives 60 s from that ACK, not from the FIN.
+ */
+TEST(test_bare_ack_in_time_wait_restarts_2msl)
+{
+	uint16_t cport;
+	uint8_t o[12];
+
+	setup();
+	struct tcp_tw *tw = server_time_wait(&cport);
+	uint64_t t0 = sim.now;
+
+	run(30000);
+	inject_opts(1, ADDR(0), cport, PORT, tw->rcv_nxt, tw->snd_nxt, TCP_ACK,
+		    o, ts_option(o, tw->ts_recent + 1), NULL, 0);
+	uint64_t t1 = sim.now;
+
+	run_to(t0 + TIME_WAIT_MS + 500);
+	CHECK(tw_of(1, PORT, 0, cport) == tw);
+	run_to(t1 + TIME_WAIT_MS - 500);
+	CHECK(tw_of(1, PORT, 0, cport) == tw);
+	run_to(t1 + TIME_WAIT_MS + 500);
+	CHECK(tw_of(1, PORT, 0, cport) == NULL);
+	tcp_close(ST(1), lsn);
+	teardown();
+}
+
+/*
+ * PAWS holds inside a TIME_WAIT record (RFC 7323 5.3 and appendix B.2):
+ * a SYN above RCV.NXT whose TSval is older than the record's TS.Recent
+ * may be an old duplicate and must not reopen the 4-tuple; it is
+ * answered with an ACK. The same SYN with a newer TSval reopens it.
+ */
+TEST(test_paws_in_time_wait_keeps_an_old_tsval_syn_from_reopening)
+{
+	uint16_t cport;
+	uint8_t o[12];
+
+	setup();
+	struct tcp_tw *tw = server_time_wait(&cport);
+	unsigned mark = wire_n;
+	uint32_t isn = tw->rcv_nxt + 100000;
+
+	inject_opts(1, ADDR(0), cport, PORT, isn, 0, TCP_SYN, o,
+		    ts_option(o, tw->ts_recent - 1000), NULL, 0);
+	CHECK(tw_of(1, PORT, 0, cport) == tw);
+	CHECK_EQ(ST(1)->mib.tcp.TWKilled, 0);
+	CHECK_EQ(wire_count(mark, 1, TCP_SYN, 0), 0);
+	CHECK_EQ(wire_count(mark, 1, TCP_ACK, TCP_SYN | TCP_RST), 1);
+
+	inject_opts(1, ADDR(0), cport, PORT, isn, 0, TCP_SYN, o,
+		    ts_option(o, tw->ts_recent + 1000), NULL, 0);
+	CHECK(tw_of(1, PORT, 0, cport) == NULL);
+	CHECK_EQ(ST(1)->mib.tcp.TWKilled, 1);
+	CHECK_EQ(wire_count(mark, 1, TCP_SYN | TCP_ACK, 0), 1);
+	struct tcp_sock *child = conn_of(1, PORT, 0, cport);
+
+	CHECK(child != NULL);
+	inject(1, ADDR(0), cport, PORT, isn + 1, 0, TCP_RST, NULL, 0);
+	tcp_close(ST(1), lsn);
+	run(10);
+	teardown();
+}
+
 TEST(test_close_over_max_tw_buckets_keeps_no_record_and_counts_overflow)
 {
 	struct tcp_sock *c[2], *s[2];
@@ -298,6 +398,8 @@ int main(void)
 	RUN(test_in_window_rst_ends_time_wait_early_out_of_window_one_does_not);
 	RUN(test_syn_to_time_wait_tuple_opens_connection_above_old_snd_nxt);
 	RUN(test_old_syn_to_time_wait_tuple_is_acked_not_accepted);
+	RUN(test_bare_ack_in_time_wait_restarts_2msl);
+	RUN(test_paws_in_time_wait_keeps_an_old_tsval_syn_from_reopening);
 	RUN(test_close_over_max_tw_buckets_keeps_no_record_and_counts_overflow);
 	RUN(test_hundred_time_wait_records_all_expire_in_ten_virtual_minutes);
 	TEST_EXIT();
