@@ -82,6 +82,7 @@ static const struct sysctl_entry table[] = {
 	TCP_KNOB("tcp_syn_retries", syn_retries, 1, 127),
 	TCP_KNOB("tcp_synack_retries", synack_retries, 0, 255),
 	TCP_KNOB("tcp_syncookies", syncookies, 0, 2),
+	TCP_KNOB("tcp_timestamps", timestamps, 0, 2),
 	TCP_KNOB("tcp_tw_reuse", tw_reuse, 0, 2),
 };
 

@@ -200,6 +200,9 @@ struct tcp_sysctl {
 	uint32_t orphan_retries;	/* FIN retries of an orphan; 0: 8 */
 	uint32_t tw_reuse;		/* 0 off, 1 on, 2 loopback only */
 	uint32_t syncookies;		/* 0 off, 1 on backlog overflow */
+	/* RFC 7323 timestamps: 0 off, 1 on with a per-connection random
+	 * offset (RFC 7323 7.1), 2 on without one (Linux's values). */
+	uint32_t timestamps;
 	uint32_t keepalive_time;	/* s idle before the first probe */
 	uint32_t keepalive_intvl;	/* s between probes */
 	uint32_t keepalive_probes;	/* unanswered probes before reset */

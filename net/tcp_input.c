@@ -84,7 +84,7 @@ static void syn_options(struct net_stack *s, struct tcp_sock *tp,
 	} else {
 		tp->snd_wscale = tp->rcv_wscale = 0;
 	}
-	if (g->opt.has_ts) {
+	if (g->opt.has_ts && s->tcp.sysctl.timestamps) {
 		tp->flags |= TF_TS;
 		tp->ts_recent = g->opt.tsval;
 		tp->ts_recent_stamp = (uint32_t)(s->now / 1000);

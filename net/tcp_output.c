@@ -140,7 +140,8 @@ static void xmit(struct net_stack *s, struct tcp_sock *tp, uint32_t seq,
 			tcp_local_mss(s, &a, tp->sk.bound_nif),
 			(active || (tp->flags & TF_WS)) ? tp->rcv_wscale : -1,
 			active || (tp->flags & TF_SACK),
-			active || (tp->flags & TF_TS),
+			active ? s->tcp.sysctl.timestamps != 0
+			       : (tp->flags & TF_TS) != 0,
 			tcp_ts_now(s, tp), tp->ts_recent);
 	} else {
 		struct tcp_opts sack = { .nsack = 0 };
@@ -231,7 +232,8 @@ void tcp_tw_send_ack(struct net_stack *s, const struct tcp_tw *tw)
 	struct tcp_addrs a;
 
 	tcp_tw_addrs(tw, &a);
-	uint32_t ts_offset = tcp_ts_offset(&s->tcp.secret, &a);
+	uint32_t ts_offset = s->tcp.sysctl.timestamps == 2 ? 0 :
+			     tcp_ts_offset(&s->tcp.secret, &a);
 	size_t optlen = tcp_opt_build(opt, sizeof(opt), tw->flags & TW_TS,
 				      (uint32_t)s->now + ts_offset,
 				      tw->ts_recent, &none);

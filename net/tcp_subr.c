@@ -26,6 +26,7 @@ void tcp_init(struct net_stack *s)
 		.orphan_retries = 0,
 		.tw_reuse = 2,
 		.syncookies = 1,
+		.timestamps = 1,
 		.keepalive_time = 7200,
 		.keepalive_intvl = 75,
 		.keepalive_probes = 9,
@@ -252,7 +253,8 @@ void tcp_init_conn(struct net_stack *s, struct tcp_sock *tp)
 	struct tcp_addrs a;
 
 	tcp_sk_addrs(&tp->sk, &a);
-	tp->ts_offset = tcp_ts_offset(&s->tcp.secret, &a);
+	tp->ts_offset = s->tcp.sysctl.timestamps == 2 ? 0 :
+			tcp_ts_offset(&s->tcp.secret, &a);
 	tcp_cc_init(&tp->cc, tp->mss, tp->iss);
 }
 

@@ -52,6 +52,7 @@ TEST(test_sysctl_tcp_knobs_read_linux_defaults)
 	CHECK(strcmp(get("net.ipv4.tcp_orphan_retries"), "0") == 0);
 	CHECK(strcmp(get("net.ipv4.tcp_tw_reuse"), "2") == 0);
 	CHECK(strcmp(get("net.ipv4.tcp_syncookies"), "1") == 0);
+	CHECK(strcmp(get("net.ipv4.tcp_timestamps"), "1") == 0);
 	CHECK(strcmp(get("net.ipv4.tcp_keepalive_time"), "7200") == 0);
 	CHECK(strcmp(get("net.ipv4.tcp_keepalive_intvl"), "75") == 0);
 	CHECK(strcmp(get("net.ipv4.tcp_keepalive_probes"), "9") == 0);
@@ -100,6 +101,7 @@ TEST(test_sysctl_linux_bounds_hold_and_a_refused_value_changes_nothing)
 	} cases[] = {
 		{ "net.ipv4.tcp_tw_reuse", "3", "2" },
 		{ "net.ipv4.tcp_syncookies", "3", "2" },
+		{ "net.ipv4.tcp_timestamps", "3", "2" },
 		{ "net.ipv4.tcp_syn_retries", "128", "127" },
 		{ "net.ipv4.tcp_syn_retries", "0", "1" },
 		{ "net.ipv4.tcp_synack_retries", "256", "255" },

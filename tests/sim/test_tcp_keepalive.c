@@ -107,6 +107,38 @@ TEST(test_keepalive_dead_peer_times_out_after_time_plus_probes_x_intvl)
 	teardown();
 }
 
+/*
+ * Keepalive covers CLOSE_WAIT too (Linux's tcp_keepalive_timer() runs
+ * in every state but LISTEN and CLOSE): the peer closed and vanished,
+ * our side never closes, and the probes end it as they would an
+ * established one, rather than leaving it for ever.
+ */
+TEST(test_keepalive_ends_a_close_wait_connection_whose_peer_vanished)
+{
+	struct tcp_sock *c, *s;
+	char b[4];
+
+	setup();
+	keepalive_pair(&c, &s);
+	tcp_close(ST(1), s);
+	CHECK(RUN_UNTIL(100, c->state == TCP_CLOSE_WAIT));
+	CHECK_EQ(tcp_recv(ST(0), c, b, sizeof(b)), 0);
+	uint64_t heard = c->rcv_time;
+	uint64_t dead = heard + KA_TIME + KA_PROBES * KA_INTVL;
+
+	drop_from[0] = drop_from[1] = true;	/* the peer is gone */
+	run_to(dead - 100);
+	CHECK_EQ(c->state, TCP_CLOSE_WAIT);
+	CHECK_EQ(ST(0)->mib.tcp.TCPKeepAlive, KA_PROBES);
+	run_to(dead + 100);
+	CHECK_EQ(c->state, TCP_CLOSED);
+	CHECK_EQ(c->sk.so_error, -ETIMEDOUT);
+	tcp_close(ST(0), c);
+	drop_from[0] = drop_from[1] = false;
+	run(2 * 60000);		/* node 1's orphan gives up on its own */
+	teardown();
+}
+
 TEST(test_keepalive_timeout_resets_the_connection_as_linux)
 {
 	struct tcp_sock *c, *s;
@@ -163,6 +195,7 @@ int main(void)
 {
 	RUN(test_keepalive_probes_answered_keep_idle_connection_for_a_minute);
 	RUN(test_keepalive_dead_peer_times_out_after_time_plus_probes_x_intvl);
+	RUN(test_keepalive_ends_a_close_wait_connection_whose_peer_vanished);
 	RUN(test_keepalive_timeout_resets_the_connection_as_linux);
 	RUN(test_keepalive_answer_after_lost_probes_restarts_the_count);
 	TEST_EXIT();

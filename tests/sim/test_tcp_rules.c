@@ -551,6 +551,62 @@ TEST(test_tcp_ack_beyond_snd_max_is_challenged_and_its_data_dropped)
 	close_cut_pair(c, s);
 }
 
+/* One end with net.ipv4.tcp_timestamps = 0 (a peer that sends none). */
+static void timestamps_off_on(int node)
+{
+	struct tcp_sock *c, *s;
+	static uint8_t buf[4096];
+	uint32_t sent = 0, got = 0;
+	int r;
+
+	setup();
+	ST(node)->tcp.sysctl.timestamps = 0;
+	sim.impair.loss_pct = 3;
+	open_pair(&c, &s);
+	CHECK_EQ(c->flags & TF_TS, 0);
+	CHECK_EQ(s->flags & TF_TS, 0);
+	CHECK_EQ(c->mss, 1500 - 20 - 20);	/* no option room kept */
+	/* RTT from timed segments alone, over a lossy wire. */
+	for (int ms = 0; ms < 60000 && got < 200000; ms++) {
+		for (uint32_t i = 0; i < sizeof(buf); i++)
+			buf[i] = (uint8_t)(sent + i);
+		if (sent < 200000 && (r = tcp_send(ST(0), c, buf,
+						   sizeof(buf))) > 0)
+			sent += (uint32_t)r;
+		while ((r = tcp_recv(ST(1), s, buf, sizeof(buf))) > 0) {
+			for (int i = 0; i < r; i++)
+				CHECK_EQ(buf[i], (uint8_t)(got + (uint32_t)i));
+			got += (uint32_t)r;
+		}
+		run(1);
+	}
+	CHECK(got >= 200000);
+	CHECK(c->rtt.srtt_us > 0);
+	sim.impair.loss_pct = 0;
+	tcp_abort(ST(0), c);
+	run(10);
+	tcp_close(ST(1), s);
+	tcp_close(ST(1), lsn);
+	run(10);
+	teardown();
+}
+
+/*
+ * net.ipv4.tcp_timestamps = 0 on either end: no timestamps are
+ * negotiated (RFC 7323 3.2: only if both SYNs carry the option), the
+ * MSS keeps no room for them, and data still flows intact over a lossy
+ * wire with the RTT taken from timed segments (RFC 6298 3).
+ */
+TEST(test_tcp_timestamps_off_at_the_server_negotiates_none)
+{
+	timestamps_off_on(1);
+}
+
+TEST(test_tcp_timestamps_off_at_the_client_negotiates_none)
+{
+	timestamps_off_on(0);
+}
+
 int main(void)
 {
 	RUN(test_tcp_peer_mss_of_1_is_raised_to_48_less_timestamps_not_wrapped);
@@ -565,5 +621,7 @@ int main(void)
 	RUN(test_tcp_out_of_window_segments_draw_one_ack_per_500_ms);
 	RUN(test_tcp_syn_cookie_is_taken_only_after_cookies_were_sent);
 	RUN(test_tcp_ack_beyond_snd_max_is_challenged_and_its_data_dropped);
+	RUN(test_tcp_timestamps_off_at_the_server_negotiates_none);
+	RUN(test_tcp_timestamps_off_at_the_client_negotiates_none);
 	TEST_EXIT();
 }
