@@ -30,7 +30,7 @@ machine="virt,gic-version=$gic"
 case $arch/$board in
 riscv64/virt)
 	set -- qemu-system-riscv64 -M virt -m 256M -bios default \
-		-kernel build/riscv64/kite.elf
+		-kernel build/riscv64/kite.bin
 	;;
 riscv64/sifive_u)
 	[ "$nic" = none ] || {

@@ -74,6 +74,10 @@ for arch in riscv64 aarch64; do
 		tail -n 20 "$logs/build-$arch.log"
 	fi
 done
+# Each image as its loader and start.S read it: only RELATIVE
+# relocations, all inside the image, the table in kite.bin, and a Linux
+# image header that says what its spec says.
+run check_image "$logs/check-image.out" tools/check-image.py riscv64 aarch64
 
 # --- set-up paths -----------------------------------------------------------
 # What a newcomer meets first: `make run` on a machine without the cross
