@@ -288,7 +288,8 @@ bench:
 
 clean:
 	rm -rf build/riscv64/obj build/aarch64/obj build/host \
-		build/*/kite.elf build/*/kite.bin build/fuzz/obj build/fuzz/fuzz_*
+		build/*/kite.elf build/*/kite.bin build/riscv64/kite-at-*.elf \
+		build/fuzz/obj build/fuzz/fuzz_*
 
 distclean:
 	rm -rf build

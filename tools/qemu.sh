@@ -16,6 +16,13 @@
 # PCAP=FILE records the NICs' frames in pcap files (see below).
 # UBOOT=1 boots through Debian's U-Boot with booti, as a board does
 # (see below).
+# LOAD_ADDR=ADDR (riscv64 virt) boots kite.bin at ADDR instead of
+# 0x80200000, to show that it runs wherever it is loaded. QEMU puts a raw
+# -kernel at RAM + 2 MiB; an ELF it loads where its segment says, and
+# OpenSBI (fw_dynamic) enters at the segment's start (QEMU's
+# hw/riscv/boot.c, riscv_load_kernel). So kite.bin, byte for byte, is
+# wrapped in an ELF with one segment at ADDR: build/riscv64/kite-at-ADDR.elf,
+# made here with binutils' ld.
 # APPEND="..." passes a kernel command line (e.g. ip=10.0.2.15/24 gw=10.0.2.2). User networking is restricted to the
 # guest and the host's loopback: the guest reaches no outside address;
 # host 127.0.0.1 ports are forwarded to the guest services.
@@ -27,10 +34,26 @@ gic=${GIC:-2}
 machine="virt,gic-version=$gic"
 [ "${EL2:-0}" = 1 ] && machine="virt,virtualization=on,gic-version=$gic"
 
+load_addr=${LOAD_ADDR:-}
+if [ -n "$load_addr" ] && [ "$arch/$board/${UBOOT:-0}" != riscv64/virt/0 ]; then
+	echo "qemu.sh: LOAD_ADDR is for riscv64 on virt without UBOOT (aarch64: UBOOT=1 boots it elsewhere)" >&2
+	exit 1
+fi
+
 case $arch/$board in
 riscv64/virt)
+	kernel=build/riscv64/kite.bin
+	if [ -n "$load_addr" ]; then
+		kernel=build/riscv64/kite-at-$load_addr.elf
+		riscv64-linux-gnu-ld -N -m elf64lriscv -b binary \
+			--section-start=.data="$load_addr" -e "$load_addr" \
+			-o "$kernel" build/riscv64/kite.bin || {
+			echo "qemu.sh: could not wrap kite.bin at $load_addr" >&2
+			exit 1
+		}
+	fi
 	set -- qemu-system-riscv64 -M virt -m 256M -bios default \
-		-kernel build/riscv64/kite.bin
+		-kernel "$kernel"
 	;;
 riscv64/sifive_u)
 	[ "$nic" = none ] || {
@@ -54,7 +77,10 @@ esac
 # is the firmware (at EL2 with EL2=1, and booti enters Kite at EL2).
 # QEMU's generic loader puts kite.bin at U-Boot's ${kernel_addr_r}
 # before any CPU runs; U-Boot leaves that memory alone, and booti moves
-# the image to RAM base + text_offset, where it is linked. At U-Boot's
+# the image: on riscv64 to RAM base + text_offset (0x80200000); on
+# aarch64, where the header's flags bit 3 allows any 2 MiB-aligned base,
+# to the first such base above where it was + text_offset (0x40480000),
+# not where it is linked (tests/boot/uboot.exp). At U-Boot's
 # prompt: booti ${kernel_addr_r} - ${fdtcontroladdr}. `run` types that
 # for you (tools/uboot-booti.exp); APPEND becomes U-Boot's bootargs.
 uboot=${UBOOT:-0}

@@ -143,6 +143,21 @@ run boot_panic_riscv64_sifive_u "$logs/panic-riscv64_sifive_u.out" \
 	expect -f tests/boot/panic.exp riscv64_sifive_u \
 	"$logs/panic-riscv64_sifive_u.console" $cmd
 
+# The same kite.bin where no loader puts it by default (tools/qemu.sh
+# LOAD_ADDR wraps it in an ELF that QEMU loads there and OpenSBI enters
+# there): 2 MiB above its link address 0x80200000, so it runs only if
+# boot/riscv64/start.S relocates it, and the whole system suite then
+# runs on the relocated image. (Only 2 MiB above: the heap starts after
+# the image, and system.exp wants 95% of RAM in it.) Then the refusals:
+# a damaged relocation and a misaligned load address must each stop it
+# with its message on the SBI console, before the banner.
+cmd=$(LOAD_ADDR=0x80400000 tools/qemu.sh print riscv64 none)
+run boot_system_riscv64_relocated "$logs/system-riscv64_relocated.out" \
+	expect -f tests/boot/system.exp -- -loaded-at 0x80400000 \
+	riscv64_relocated "$logs/system-riscv64_relocated.console" $cmd
+run boot_reloc_refusals_riscv64 "$logs/reloc-refusals-riscv64.out" \
+	tests/boot/reloc_refusals.py "$logs/reloc-refusals-riscv64"
+
 # A device tree without /chosen/stdout-path (virt's own, with it taken
 # out by dtc's fdtput): the SBI firmware's console must stay, and the
 # whole shell work through it.
