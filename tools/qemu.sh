@@ -16,6 +16,8 @@
 # PCAP=FILE records the NICs' frames in pcap files (see below).
 # UBOOT=1 boots through Debian's U-Boot with booti, as a board does
 # (see below).
+# SMP=N gives the machine N CPUs (QEMU starts the first; on aarch64 the
+# others wait powered off for PSCI CPU_ON, as firmware holds them).
 # LOAD_ADDR=ADDR (riscv64 virt) boots kite.bin at ADDR instead of
 # 0x80200000, to show that it runs wherever it is loaded. QEMU puts a raw
 # -kernel at RAM + 2 MiB; an ELF it loads where its segment says, and
@@ -104,6 +106,7 @@ if [ "$uboot" = 1 ]; then
 	esac
 fi
 
+[ -n "${SMP:-}" ] && set -- "$@" -smp "$SMP"
 [ -n "${APPEND:-}" ] && [ "$uboot" != 1 ] && set -- "$@" -append "$APPEND"
 
 # Host side of the forwards: 127.0.0.1 only. Interactive runs use the
