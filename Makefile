@@ -9,6 +9,8 @@
 #   make debug           QEMU halted with a gdb stub, gdb attached
 #   make fuzz            run each libFuzzer target FUZZ_SECONDS (tests/fuzz/)
 #   PCAP=file.pcap       with run or debug: record the NICs' frames (tools/qemu.sh)
+#   LOAD_ADDR=0x80400000 with run or debug, riscv64: kite.bin at that address
+#   SMP=2                with run or debug: that many CPUs
 #   make deps            install everything but the benchmark's packages
 #
 # ARCH defaults to riscv64. Everything is built under build/. run, debug,

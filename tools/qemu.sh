@@ -225,6 +225,14 @@ debug)
 	qemu=$!
 	trap 'kill "$qemu" 2>/dev/null || true' EXIT INT TERM
 	echo "qemu: console in $log (tail -f it in another terminal)" >&2
-	gdb-multiarch -q "build/$arch/kite.elf" \
+	# kite.elf's symbols are at its link address (its entry point);
+	# loaded elsewhere (LOAD_ADDR), gdb takes them at the difference.
+	elf=build/$arch/kite.elf
+	off=0
+	if [ -n "$load_addr" ]; then
+		link=$(readelf -h "$elf" | awk '/Entry point address/ { print $4 }')
+		off=$(printf '%#x' $((load_addr - link)))
+	fi
+	gdb-multiarch -q -ex "symbol-file -o $off $elf" \
 		-ex "target remote 127.0.0.1:1234" ;;
 esac
