@@ -9,7 +9,7 @@
 #   make debug           QEMU halted with a gdb stub, gdb attached
 #   make fuzz            run each libFuzzer target FUZZ_SECONDS (tests/fuzz/)
 #   PCAP=file.pcap       with run or debug: record the NICs' frames (tools/qemu.sh)
-#   LOAD_ADDR=0x80400000 with run or debug, riscv64: kite.bin at that address
+#   LOAD_ADDR=0x80400000 with run or debug: kite.bin at that address (virt)
 #   SMP=2                with run or debug: that many CPUs
 #   make deps            install everything but the benchmark's packages
 #
@@ -290,7 +290,7 @@ bench:
 
 clean:
 	rm -rf build/riscv64/obj build/aarch64/obj build/host \
-		build/*/kite.elf build/*/kite.bin build/riscv64/kite-at-*.elf \
+		build/*/kite.elf build/*/kite.bin build/*/kite-at-* \
 		build/fuzz/obj build/fuzz/fuzz_*
 
 distclean:

@@ -18,13 +18,17 @@
 # (see below).
 # SMP=N gives the machine N CPUs (QEMU starts the first; on aarch64 the
 # others wait powered off for PSCI CPU_ON, as firmware holds them).
-# LOAD_ADDR=ADDR (riscv64 virt) boots kite.bin at ADDR instead of
-# 0x80200000, to show that it runs wherever it is loaded. QEMU puts a raw
-# -kernel at RAM + 2 MiB; an ELF it loads where its segment says, and
-# OpenSBI (fw_dynamic) enters at the segment's start (QEMU's
-# hw/riscv/boot.c, riscv_load_kernel). So kite.bin, byte for byte, is
-# wrapped in an ELF with one segment at ADDR: build/riscv64/kite-at-ADDR.elf,
-# made here with binutils' ld.
+# LOAD_ADDR=ADDR (virt, without UBOOT) boots kite.bin at ADDR instead of
+# where QEMU puts it (0x80200000, 0x40080000), to show that it runs
+# wherever it is loaded. riscv64: QEMU puts a raw -kernel at RAM + 2 MiB;
+# an ELF it loads where its segment says, and OpenSBI (fw_dynamic)
+# enters at the segment's start (QEMU's hw/riscv/boot.c,
+# riscv_load_kernel). So kite.bin, byte for byte, is wrapped in an ELF
+# with one segment at ADDR: build/riscv64/kite-at-ADDR.elf, made here
+# with binutils' ld. aarch64: QEMU puts an Image at RAM base (0x40000000)
+# + the header's text_offset (hw/arm/boot.c, load_aarch64_image), so
+# build/aarch64/kite-at-ADDR.bin is kite.bin with text_offset
+# ADDR - 0x40000000 (at least 4 KiB: QEMU moves a smaller one 2 MiB up).
 # APPEND="..." passes a kernel command line (e.g. ip=10.0.2.15/24 gw=10.0.2.2). User networking is restricted to the
 # guest and the host's loopback: the guest reaches no outside address;
 # host 127.0.0.1 ports are forwarded to the guest services.
@@ -37,10 +41,21 @@ machine="virt,gic-version=$gic"
 [ "${EL2:-0}" = 1 ] && machine="virt,virtualization=on,gic-version=$gic"
 
 load_addr=${LOAD_ADDR:-}
-if [ -n "$load_addr" ] && [ "$arch/$board/${UBOOT:-0}" != riscv64/virt/0 ]; then
-	echo "qemu.sh: LOAD_ADDR is for riscv64 on virt without UBOOT (aarch64: UBOOT=1 boots it elsewhere)" >&2
+if [ -n "$load_addr" ] && [ "$board/${UBOOT:-0}" != virt/0 ]; then
+	echo "qemu.sh: LOAD_ADDR is for virt without UBOOT" >&2
 	exit 1
 fi
+
+# put_le64 FILE OFFSET VALUE: write VALUE over 8 bytes of FILE, little-endian.
+put_le64() {
+	v=$3 bytes=
+	for i in 1 2 3 4 5 6 7 8; do
+		bytes="$bytes$(printf '\\%03o' $((v & 255)))"
+		v=$((v >> 8))
+	done
+	# shellcheck disable=SC2059
+	printf "$bytes" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
 
 case $arch/$board in
 riscv64/virt)
@@ -66,8 +81,23 @@ riscv64/sifive_u)
 		-kernel build/riscv64/kite.bin
 	;;
 aarch64/virt)
+	kernel=build/aarch64/kite.bin
+	if [ -n "$load_addr" ]; then
+		offset=$((load_addr - 0x40000000))
+		[ "$offset" -ge 4096 ] || {
+			echo "qemu.sh: LOAD_ADDR on aarch64 virt must be at least 0x40001000" >&2
+			exit 1
+		}
+		kernel=build/aarch64/kite-at-$load_addr.bin
+		# text_offset is the header's second 64-bit field (booting.rst).
+		cp build/aarch64/kite.bin "$kernel" &&
+			put_le64 "$kernel" 8 "$offset" || {
+			echo "qemu.sh: could not make $kernel" >&2
+			exit 1
+		}
+	fi
 	set -- qemu-system-aarch64 -M "$machine" -cpu cortex-a57 \
-		-m 256M -kernel build/aarch64/kite.bin
+		-m 256M -kernel "$kernel"
 	;;
 *)
 	echo "qemu.sh: no ARCH $arch with BOARD $board (riscv64: virt, sifive_u; aarch64: virt)" >&2

@@ -143,18 +143,27 @@ run boot_panic_riscv64_sifive_u "$logs/panic-riscv64_sifive_u.out" \
 	expect -f tests/boot/panic.exp riscv64_sifive_u \
 	"$logs/panic-riscv64_sifive_u.console" $cmd
 
-# The same kite.bin where no loader puts it by default (tools/qemu.sh
-# LOAD_ADDR wraps it in an ELF that QEMU loads there and OpenSBI enters
-# there): 2 MiB above its link address 0x80200000, so it runs only if
-# boot/riscv64/start.S relocates it, and the whole system suite then
-# runs on the relocated image. (Only 2 MiB above: the heap starts after
-# the image, and system.exp wants 95% of RAM in it.) Then the refusals:
-# a damaged relocation and a misaligned load address must each stop it
-# with its message on the SBI console, before the banner.
-cmd=$(LOAD_ADDR=0x80400000 tools/qemu.sh print riscv64 none)
-run boot_system_riscv64_relocated "$logs/system-riscv64_relocated.out" \
-	expect -f tests/boot/system.exp -- -loaded-at 0x80400000 \
-	riscv64_relocated "$logs/system-riscv64_relocated.console" $cmd
+# TAG ARCH GIC ADDR: the same image where QEMU does not put it by
+# default (tools/qemu.sh LOAD_ADDR; riscv64: wrapped in an ELF that QEMU
+# loads there and OpenSBI enters there; aarch64: a copy whose header's
+# text_offset puts it there), 2 MiB above its link address, so it runs
+# only if boot/<arch>/start.S relocates it; the whole system suite and
+# the panic path then run on the relocated image. (Only 2 MiB above: the
+# heap starts after the image, and system.exp wants 95% of RAM in it.)
+while read -r tag arch gic addr; do
+	cmd=$(GIC=$gic LOAD_ADDR=$addr tools/qemu.sh print "$arch" none)
+	run "boot_system_$tag" "$logs/system-$tag.out" \
+		expect -f tests/boot/system.exp -- -loaded-at "$addr" \
+		"$tag" "$logs/system-$tag.console" $cmd
+	run "boot_panic_$tag" "$logs/panic-$tag.out" expect -f \
+		tests/boot/panic.exp "$tag" "$logs/panic-$tag.console" $cmd
+done <<EOT
+riscv64_relocated riscv64 2 0x80400000
+aarch64_gicv3_relocated aarch64 3 0x40280000
+EOT
+# riscv64's refusals: a damaged relocation and a misaligned load address
+# must each stop the image with its message on the SBI console, before
+# the banner. (aarch64 has no console that early: it parks.)
 run boot_reloc_refusals_riscv64 "$logs/reloc-refusals-riscv64.out" \
 	tests/boot/reloc_refusals.py "$logs/reloc-refusals-riscv64"
 
