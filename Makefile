@@ -10,6 +10,8 @@
 #   make debug           QEMU halted with a gdb stub, gdb attached
 #   make fuzz            run each libFuzzer target FUZZ_SECONDS (tests/fuzz/)
 #   PCAP=file.pcap       with run or debug: record the NICs' frames (tools/qemu.sh)
+#   LOAD_ADDR=0x80400000 with run or debug: kite.bin at that address (virt)
+#   SMP=2                with run or debug: that many CPUs
 #   make deps            install everything but the benchmark's packages
 #
 # ARCH defaults to riscv64. Everything is built under build/. run, debug,
@@ -28,13 +30,31 @@ BUILD := build/$(ARCH)
 NEWLIB := $(BUILD)/newlib
 Q := $(if $(filter 1,$(V)),,@)
 
+# LINK_ADDR: where the image is linked. Kite relocates itself to wherever
+# it is loaded (boot/<arch>/start.S), so this only decides where kite.elf's
+# symbols match the running image without an offset (gdb, addr2line): the
+# address where QEMU's virt puts it by default.
 ifeq ($(ARCH),riscv64)
 CROSS := riscv64-unknown-elf-
+# The bare-metal binutils cannot link a position-independent executable
+# (binutils' ld/emulparams/elf64lriscv-defs.sh gives riscv*-elf targets
+# no -pie); the Linux-target ld of the same release links the same
+# objects as one (tools/deps.sh installs binutils-riscv64-linux-gnu).
+LD := riscv64-linux-gnu-ld
+# OpenSBI's next address on virt and sifive_u: RAM + 2 MiB.
+LINK_ADDR := 0x80200000
 ARCH_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 # The soft-float multilib matching the flags above.
 LIBGCC := $(shell $(CROSS)gcc -march=rv64imac -mabi=lp64 -print-libgcc-file-name 2>/dev/null)
 else ifeq ($(ARCH),aarch64)
 CROSS := aarch64-linux-gnu-
+LD := aarch64-linux-gnu-ld
+# ld itself, as gcc would call it: Cortex-A53 erratum 843419 (an adrp
+# at the end of a 4 KiB page) is worked around at link time; ZynqMP
+# boards have A53s.
+LD_ARCH := --fix-cortex-a53-843419
+# QEMU virt's RAM + text_offset 0x80000.
+LINK_ADDR := 0x40080000
 ARCH_CFLAGS := -mstrict-align -mno-outline-atomics
 LIBGCC := $(shell $(CROSS)gcc -print-libgcc-file-name 2>/dev/null)
 else
@@ -49,18 +69,31 @@ GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
 # build with -isystem swallowing the flag after it.
 NEED_CC = $(if $(GCC_INCLUDE),,$(error $(CC) not found: run `make deps` \
 	(or tools/deps.sh $(ARCH)), or `make run`, which installs it))
+NEED_LD = $(if $(shell command -v $(LD) 2>/dev/null),,$(error $(LD) not \
+	found: run `make deps` (or tools/deps.sh $(ARCH)), or `make run`, \
+	which installs it))
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS := -std=gnu11 $(WARN) -O2 -g -ffreestanding -fno-common \
-	-ffunction-sections -fdata-sections -fno-pie -fno-stack-protector \
+	-ffunction-sections -fdata-sections -fpie -fno-stack-protector \
 	-fno-omit-frame-pointer -nostdinc -isystem $(NEWLIB)/include \
-	-isystem $(GCC_INCLUDE) -I. -Ikernel/include $(ARCH_CFLAGS)
+	-isystem $(GCC_INCLUDE) -I. -Ikernel/include $(ARCH_CFLAGS) \
+	-DKITE_LINK_ADDR=$(LINK_ADDR)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
-LDFLAGS := -nostdlib -static -no-pie -T linker/$(ARCH).ld \
-	-Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack \
-	-Wl,--no-warn-rwx-segments
-LIBS := -Wl,--start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a \
-	$(LIBGCC) -Wl,--end-group
+# A static position-independent executable: every absolute address in
+# it is an R_*_RELATIVE entry in .rela.dyn, which start.S applies (the
+# linker script drops the dynamic linker's tables, so the ELF says
+# EXEC). -z notext: newlib, built without -fpie, keeps absolute pointers
+# in .rodata; start.S writes them before the MMU could make them
+# read-only. Instructions never need one: a position-independent link
+# refuses absolute addresses in code ("can not be used when making a
+# shared object"). tools/check-image.py checks what comes out.
+LDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z notext \
+	-T linker/$(ARCH).ld --defsym=KITE_LINK_ADDR=$(LINK_ADDR) \
+	--gc-sections --build-id=none -z noexecstack --no-warn-rwx-segments \
+	$(LD_ARCH)
+LIBS := --start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a \
+	$(LIBGCC) --end-group
 
 # Sources: the portable kernel, drivers and the stack, then the arch port.
 KERNEL_SRCS := $(wildcard kernel/*.c)
@@ -101,8 +134,8 @@ $(BUILD)/obj/kernel/version.c.o: FORCE
 GIT_VERSION = $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 $(BUILD)/kite.elf: $(OBJS) linker/$(ARCH).ld
-	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OBJS) $(LIBS) -o $@
+	@echo "  LD      $@"$(NEED_LD)
+	$(Q)$(LD) $(LDFLAGS) $(OBJS) $(LIBS) -o $@
 
 $(BUILD)/kite.bin: $(BUILD)/kite.elf
 	@echo "  OBJCOPY $@"
@@ -260,7 +293,8 @@ bench:
 
 clean:
 	rm -rf build/riscv64/obj build/aarch64/obj build/host \
-		build/*/kite.elf build/*/kite.bin build/fuzz/obj build/fuzz/fuzz_*
+		build/*/kite.elf build/*/kite.bin build/*/kite-at-* \
+		build/fuzz/obj build/fuzz/fuzz_*
 
 distclean:
 	rm -rf build

@@ -21,6 +21,8 @@
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 
+extern char _image_start[];	/* linker/<arch>.ld */
+
 static struct fdt boot_fdt;
 
 const struct fdt *kernel_fdt(void)
@@ -58,6 +60,12 @@ void kmain(unsigned long boot_cpu, const void *dtb)
 	arch_early_init();
 	kprintf("\nKite %s %s (built %s)\n", kite_version, arch_name,
 		kite_build_time);
+	/* boot/<arch>/start.S has relocated the image to where the loader
+	 * put it; kite.elf's symbols are at the link address (gdb:
+	 * symbol-file -o with the difference). */
+	kprintf("kite: loaded at %#lx (linked at %#lx)\n",
+		(unsigned long)(uintptr_t)_image_start,
+		(unsigned long)KITE_LINK_ADDR);
 
 	uint32_t dtb_size = fdt_header_size(dtb);
 	if (fdt_init(&boot_fdt, dtb, dtb_size) < 0)

@@ -9,7 +9,10 @@
 # building and booting its ARCH takes, `make test` what the tests take.
 #
 #   riscv64, aarch64  build and boot that arch: the cross compiler,
-#                     newlib's source, QEMU, and QEMU's option ROMs
+#                     the linker (riscv64: the Linux-target binutils,
+#                     whose ld links position-independent images;
+#                     the bare-metal one cannot), newlib's source,
+#                     QEMU, and QEMU's option ROMs
 #                     (ipxe-qemu: QEMU 7.2 will not start a PCI NIC
 #                     without its ROM, and Debian makes the package a
 #                     Recommends, which --no-install-recommends skips)
@@ -32,7 +35,7 @@ set_pkgs() {	# SET: its packages
 	# (gcc, libc6-dev) even though it builds only for the target.
 	common="make gcc libc6-dev xz-utils newlib-source ipxe-qemu"
 	case $1 in
-	riscv64) echo "$common gcc-riscv64-unknown-elf qemu-system-misc" ;;
+	riscv64) echo "$common gcc-riscv64-unknown-elf binutils-riscv64-linux-gnu qemu-system-misc" ;;
 	aarch64) echo "$common gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm" ;;
 	uboot) echo "u-boot-qemu opensbi expect" ;;
 	debug) echo "gdb-multiarch" ;;

@@ -19,6 +19,19 @@
 # PCAP=FILE records the NICs' frames in pcap files (see below).
 # UBOOT=1 boots through Debian's U-Boot with booti, as a board does
 # (see below).
+# SMP=N gives the machine N CPUs (QEMU starts the first; on aarch64 the
+# others wait powered off for PSCI CPU_ON, as firmware holds them).
+# LOAD_ADDR=ADDR (virt, without UBOOT) boots kite.bin at ADDR instead of
+# where QEMU puts it (0x80200000, 0x40080000), to show that it runs
+# wherever it is loaded. riscv64: QEMU puts a raw -kernel at RAM + 2 MiB;
+# an ELF it loads where its segment says, and OpenSBI (fw_dynamic)
+# enters at the segment's start (QEMU's hw/riscv/boot.c,
+# riscv_load_kernel). So kite.bin, byte for byte, is wrapped in an ELF
+# with one segment at ADDR: build/riscv64/kite-at-ADDR.elf, made here
+# with binutils' ld. aarch64: QEMU puts an Image at RAM base (0x40000000)
+# + the header's text_offset (hw/arm/boot.c, load_aarch64_image), so
+# build/aarch64/kite-at-ADDR.bin is kite.bin with text_offset
+# ADDR - 0x40000000 (at least 4 KiB: QEMU moves a smaller one 2 MiB up).
 # APPEND="..." passes a kernel command line (e.g. ip=10.0.2.15/24 gw=10.0.2.2). User networking is restricted to the
 # guest and the host's loopback: the guest reaches no outside address;
 # host 127.0.0.1 ports are forwarded to the guest services.
@@ -30,10 +43,37 @@ gic=${GIC:-2}
 machine="virt,gic-version=$gic"
 [ "${EL2:-0}" = 1 ] && machine="virt,virtualization=on,gic-version=$gic"
 
+load_addr=${LOAD_ADDR:-}
+if [ -n "$load_addr" ] && [ "$board/${UBOOT:-0}" != virt/0 ]; then
+	echo "qemu.sh: LOAD_ADDR is for virt without UBOOT" >&2
+	exit 1
+fi
+
+# put_le64 FILE OFFSET VALUE: write VALUE over 8 bytes of FILE, little-endian.
+put_le64() {
+	v=$3 bytes=
+	for i in 1 2 3 4 5 6 7 8; do
+		bytes="$bytes$(printf '\\%03o' $((v & 255)))"
+		v=$((v >> 8))
+	done
+	# shellcheck disable=SC2059
+	printf "$bytes" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
 case $arch/$board in
 riscv64/virt)
+	kernel=build/riscv64/kite.bin
+	if [ -n "$load_addr" ]; then
+		kernel=build/riscv64/kite-at-$load_addr.elf
+		riscv64-linux-gnu-ld -N -m elf64lriscv -b binary \
+			--section-start=.data="$load_addr" -e "$load_addr" \
+			-o "$kernel" build/riscv64/kite.bin || {
+			echo "qemu.sh: could not wrap kite.bin at $load_addr" >&2
+			exit 1
+		}
+	fi
 	set -- qemu-system-riscv64 -M virt -m 256M -bios default \
-		-kernel build/riscv64/kite.elf
+		-kernel "$kernel"
 	;;
 riscv64/sifive_u)
 	[ "$nic" = none ] || {
@@ -44,8 +84,23 @@ riscv64/sifive_u)
 		-kernel build/riscv64/kite.bin
 	;;
 aarch64/virt)
+	kernel=build/aarch64/kite.bin
+	if [ -n "$load_addr" ]; then
+		offset=$((load_addr - 0x40000000))
+		[ "$offset" -ge 4096 ] || {
+			echo "qemu.sh: LOAD_ADDR on aarch64 virt must be at least 0x40001000" >&2
+			exit 1
+		}
+		kernel=build/aarch64/kite-at-$load_addr.bin
+		# text_offset is the header's second 64-bit field (booting.rst).
+		cp build/aarch64/kite.bin "$kernel" &&
+			put_le64 "$kernel" 8 "$offset" || {
+			echo "qemu.sh: could not make $kernel" >&2
+			exit 1
+		}
+	fi
 	set -- qemu-system-aarch64 -M "$machine" -cpu cortex-a57 \
-		-m 256M -kernel build/aarch64/kite.bin
+		-m 256M -kernel "$kernel"
 	;;
 aarch64/zcu102)
 	# QEMU builds no tree for this machine: -dtb gives it the board's
@@ -77,7 +132,10 @@ esac
 # is the firmware (at EL2 with EL2=1, and booti enters Kite at EL2).
 # QEMU's generic loader puts kite.bin at U-Boot's ${kernel_addr_r}
 # before any CPU runs; U-Boot leaves that memory alone, and booti moves
-# the image to RAM base + text_offset, where it is linked. At U-Boot's
+# the image: on riscv64 to RAM base + text_offset (0x80200000); on
+# aarch64, where the header's flags bit 3 allows any 2 MiB-aligned base,
+# to the first such base above where it was + text_offset (0x40480000),
+# not where it is linked (tests/boot/uboot.exp). At U-Boot's
 # prompt: booti ${kernel_addr_r} - ${fdtcontroladdr}. `run` types that
 # for you (tools/uboot-booti.exp); APPEND becomes U-Boot's bootargs.
 uboot=${UBOOT:-0}
@@ -101,6 +159,7 @@ if [ "$uboot" = 1 ]; then
 	esac
 fi
 
+[ -n "${SMP:-}" ] && set -- "$@" -smp "$SMP"
 [ -n "${APPEND:-}" ] && [ "$uboot" != 1 ] && set -- "$@" -append "$APPEND"
 
 # Host side of the forwards: 127.0.0.1 only. Interactive runs use the
@@ -235,6 +294,14 @@ debug)
 	qemu=$!
 	trap 'kill "$qemu" 2>/dev/null || true' EXIT INT TERM
 	echo "qemu: console in $log (tail -f it in another terminal)" >&2
-	gdb-multiarch -q "build/$arch/kite.elf" \
+	# kite.elf's symbols are at its link address (its entry point);
+	# loaded elsewhere (LOAD_ADDR), gdb takes them at the difference.
+	elf=build/$arch/kite.elf
+	off=0
+	if [ -n "$load_addr" ]; then
+		link=$(readelf -h "$elf" | awk '/Entry point address/ { print $4 }')
+		off=$(printf '%#x' $((load_addr - link)))
+	fi
+	gdb-multiarch -q -ex "symbol-file -o $off $elf" \
 		-ex "target remote 127.0.0.1:1234" ;;
 esac

@@ -52,9 +52,9 @@ static uint32_t gicv2_this_cpu_mask(struct gic *g)
 	return (mask & 0xff) ? (mask & 0xff) : 1;
 }
 
-static void gicv2_dist_init(struct gic *g, unsigned lines)
+static void gicv2_dist_init(struct gic *g, unsigned lines, uint32_t cpu_mask)
 {
-	uint32_t targets = gicv2_this_cpu_mask(g) * 0x01010101u;
+	uint32_t targets = cpu_mask * 0x01010101u;
 
 	gic_write(g->dist, GICD_CTLR, 0);
 	gic_reset_lines(g->dist, 0, lines);
@@ -100,6 +100,7 @@ int gicv2_probe(const struct fdt *fdt, int node)
 	struct gic *g = &gicv2;
 	uint64_t dist, cpu;
 	unsigned lines;
+	uint32_t cpu_mask;
 	int err;
 
 	/* reg: distributor, CPU interface[, hypervisor, virtual CPU]. */
@@ -113,7 +114,9 @@ int gicv2_probe(const struct fdt *fdt, int node)
 	lines = GICD_TYPER_LINES(gic_read(g->dist, GICD_TYPER));
 	if (lines > GIC_MAX_INTID)
 		lines = GIC_MAX_INTID;
-	gicv2_dist_init(g, lines);
+	/* Whichever CPU firmware started Kite on, not CPU 0 by assumption. */
+	cpu_mask = gicv2_this_cpu_mask(g);
+	gicv2_dist_init(g, lines, cpu_mask);
 	gicv2_cpu_init(g);
 
 	gic_chip_init(g, "GICv2", fdt, node, lines);
@@ -121,7 +124,9 @@ int gicv2_probe(const struct fdt *fdt, int node)
 	if (err)
 		return err;
 	gic_handle_irq = gicv2_handle_irq;
-	kprintf("gic: GICv2 at %#llx (cpu interface %#llx), %u lines\n",
-		(unsigned long long)dist, (unsigned long long)cpu, lines);
+	kprintf("gic: GICv2 at %#llx (cpu interface %#llx), %u lines, "
+		"SPIs to CPU mask %#x\n",
+		(unsigned long long)dist, (unsigned long long)cpu, lines,
+		cpu_mask);
 	return 0;
 }

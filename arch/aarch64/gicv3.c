@@ -257,8 +257,9 @@ int gicv3_probe(const struct fdt *fdt, int node)
 	if (err)
 		return err;
 	gic_handle_irq = gicv3_handle_irq;
-	kprintf("gic: GICv3 at %#llx (redist %#llx), %u lines\n",
-		(unsigned long long)dist,
-		(unsigned long long)(uintptr_t)g->rd, lines);
+	kprintf("gic: GICv3 at %#llx (redist %#llx, MPIDR affinity %#llx), "
+		"%u lines\n", (unsigned long long)dist,
+		(unsigned long long)(uintptr_t)g->rd,
+		(unsigned long long)this_cpu_route(), lines);
 	return 0;
 }

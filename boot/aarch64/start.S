@@ -1,15 +1,23 @@
 /*
  * aarch64 entry. The image begins with the arm64 Linux Image header
  * (Documentation/arch/arm64/booting.rst, "Call the kernel image"), so
- * `qemu-system-aarch64 -kernel kite.bin` and U-Boot's booti load it at
- * the start of RAM + text_offset (0x40080000 on QEMU virt) and enter it
- * with x0 = physical address of the device tree, x1-x3 = 0, the MMU off,
- * interrupts masked, at EL2 or EL1.
+ * `qemu-system-aarch64 -kernel kite.bin` and U-Boot's booti load it
+ * text_offset bytes above a 2 MiB-aligned base (0x40080000 with QEMU's
+ * -kernel on virt; 0x80000 on a ZynqMP, whose RAM starts at 0) and enter
+ * it with x0 = physical address of the device tree, x1-x3 = 0, the MMU
+ * off, interrupts masked, at EL2 or EL1, on the one CPU firmware chose
+ * (booting.rst: the others wait in firmware, for PSCI CPU_ON or on a
+ * spin table), which is the boot CPU whatever its MPIDR.
  *
- * From here: drop to EL1 if at EL2, enable FP/SIMD, set the stack, the
- * vectors and .bss, turn the MMU on (mmu.c), then kmain(0, dtb).
+ * From here: drop to EL1 if at EL2, enable FP/SIMD, apply the image's
+ * own relocations (it is linked at KITE_LINK_ADDR but runs wherever it
+ * was put), set the stack, the vectors and .bss, turn the MMU on
+ * (mmu.c), then kmain(MPIDR affinity, dtb). Until the relocations are
+ * applied only PC-relative addresses (adr, adrp) are right.
  */
 #include "arch/aarch64/sysreg.h"
+
+#define R_AARCH64_RELATIVE	1027	/* ELF for the Arm 64-bit Architecture */
 
 	.section .text.head, "ax"
 	.globl	_start
@@ -21,10 +29,10 @@ _start:
 	.quad	_end - _start		/* image_size, with .bss and stack */
 	/*
 	 * flags: bit 0 = 0 little-endian; bits [2:1] = 1 4 KiB pages;
-	 * bit 3 = 0: place the image near the base of RAM. Kite is linked
-	 * at one address (linker/aarch64.ld) and must not go elsewhere.
+	 * bit 3 = 1: the 2 MiB-aligned base may be anywhere in physical
+	 * memory (Kite relocates itself; it needs only 4 KiB alignment).
 	 */
-	.quad	0x2
+	.quad	0xa
 	.quad	0			/* res2 */
 	.quad	0			/* res3 */
 	.quad	0			/* res4 */
@@ -34,19 +42,6 @@ _start:
 primary_entry:
 	mov	x19, x0			/* device tree, kept to the end */
 	msr	daifset, #0xf		/* booting.rst says so; make sure */
-
-	/* Kite is not position independent: it runs where it is linked
-	 * or not at all (no console yet to complain on). */
-	adr	x0, _start
-	ldr	x1, =_start
-	cmp	x0, x1
-	b.ne	park
-
-	/* Kite runs on the boot CPU only (booting.rst: secondaries wait
-	 * in firmware); any other CPU that gets here parks. */
-	mrs	x0, mpidr_el1
-	and	x0, x0, #0xff		/* Aff0 */
-	cbnz	x0, park
 
 	mrs	x0, CurrentEL
 	cmp	x0, #CURRENTEL_EL2
@@ -128,6 +123,53 @@ el1_entry:
 	b.lo	2b
 	dsb	sy
 
+	/*
+	 * Relocate: every absolute address in the image is an
+	 * R_AARCH64_RELATIVE entry of .rela.dyn (Elf64_Rela: r_offset,
+	 * r_info, r_addend; ELF gABI), meaning "the 64-bit word at link
+	 * address r_offset holds link address r_addend". Moved by
+	 * delta = where _start is - where it was linked, that word is at
+	 * r_offset + delta and must hold r_addend + delta; applying it
+	 * twice gives the same result. The MMU is off, so these stores go
+	 * straight to memory, and they write data only, never an
+	 * instruction: no cache maintenance is needed for the instruction
+	 * side (mmu_enable() invalidates the instruction cache anyway
+	 * before turning it on). The load address must keep the image's
+	 * 4 KiB alignments (page tables, the boot stack).
+	 * x20 = delta, x2/x3 = the image's bounds, x4/x5 = the table.
+	 */
+	adrp	x0, _start
+	add	x0, x0, :lo12:_start
+	ldr	x1, =KITE_LINK_ADDR	/* a constant: no relocation */
+	sub	x20, x0, x1
+	tst	x20, #0xfff
+	b.ne	reloc_refused
+	adrp	x2, _image_start
+	add	x2, x2, :lo12:_image_start
+	adrp	x3, _image_end
+	add	x3, x3, :lo12:_image_end
+	sub	x3, x3, #8		/* the last place a word fits */
+	adrp	x4, _rela_start
+	add	x4, x4, :lo12:_rela_start
+	adrp	x5, _rela_end
+	add	x5, x5, :lo12:_rela_end
+5:	cmp	x4, x5
+	b.hs	6f
+	ldp	x6, x7, [x4], #16	/* r_offset, r_info */
+	ldr	x8, [x4], #8		/* r_addend */
+	cmp	x7, #R_AARCH64_RELATIVE	/* and no symbol */
+	b.ne	reloc_refused
+	add	x6, x6, x20
+	tst	x6, #7			/* a naturally aligned word */
+	b.ne	reloc_refused
+	cmp	x6, x2			/* inside the loaded image */
+	b.lo	reloc_refused
+	cmp	x6, x3
+	b.hi	reloc_refused
+	add	x8, x8, x20
+	str	x8, [x6]
+	b	5b
+6:
 	adrp	x0, _boot_stack_top
 	add	sp, x0, :lo12:_boot_stack_top
 
@@ -149,10 +191,23 @@ el1_entry:
 	mov	x0, x19
 	bl	mmu_early_init
 
-	/* kmain(boot cpu, device tree) never returns. */
-	mov	x0, #0
+	/* kmain(boot CPU's MPIDR affinity, device tree) never returns. */
+	mrs	x0, mpidr_el1
+	ldr	x1, =0xff00ffffff	/* Aff3 [39:32], Aff2..Aff0 [23:0] */
+	and	x0, x0, x1
 	mov	x1, x19
 	bl	kmain
 park:
 	wfe
+	b	park
+
+/*
+ * A load address that is not 4 KiB aligned, or a relocation this code
+ * cannot apply (not R_AARCH64_RELATIVE, misaligned, or outside the
+ * image): the image is damaged or was put where it cannot run. Nothing
+ * that relies on an address may run, and there is no console yet to say
+ * so: park. A debugger finds the load offset in x20 and, if that is
+ * aligned, the .rela.dyn entry just past the bad one in x4.
+ */
+reloc_refused:
 	b	park

@@ -15,7 +15,8 @@
 #          copied from build/ (it takes minutes and is not what is
 #          tested: the kernel is built from scratch);
 #   bin/   a PATH with every command of this machine but the cross
-#          compilers (riscv64-unknown-elf-*, aarch64-linux-gnu-*);
+#          compilers and linkers (riscv64-unknown-elf-*,
+#          riscv64-linux-gnu-*, aarch64-linux-gnu-*);
 # and replaces tree/tools/deps.sh with a stand-in that "installs" a
 # compiler by linking it into bin/ when asked for its arch, and records
 # what it was asked. Then `make run` for riscv64, then for aarch64, each
@@ -66,7 +67,7 @@ for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
 	[ -d "$d" ] || continue
 	for f in "$d"/*; do
 		n=${f##*/}
-		case $n in riscv64-unknown-elf-* | aarch64-linux-gnu-*) continue ;; esac
+		case $n in riscv64-unknown-elf-* | riscv64-linux-gnu-* | aarch64-linux-gnu-*) continue ;; esac
 		[ -e "$bin/$n" ] || ln -s "$f" "$bin/$n"
 	done
 done
@@ -79,11 +80,13 @@ echo "\$*" >>"$work/deps-asked"
 [ \$# -gt 0 ] || set -- riscv64 aarch64	# everything, as it once was
 for set in "\$@"; do
 	case \$set in
-	riscv64) p=riscv64-unknown-elf- ;;
+	riscv64) p="riscv64-unknown-elf- riscv64-linux-gnu-" ;;
 	aarch64) p=aarch64-linux-gnu- ;;
 	*) continue ;;
 	esac
-	for f in /usr/bin/\$p*; do ln -sf "\$f" "$bin/\${f##*/}"; done
+	for q in \$p; do
+		for f in /usr/bin/\$q*; do ln -sf "\$f" "$bin/\${f##*/}"; done
+	done
 done
 EOF
 chmod +x "$tree/tools/deps.sh"
@@ -94,6 +97,7 @@ chmod +x "$tree/tools/deps.sh"
 	fail first_make_setup "could not make the tree a repository"; exit 1; }
 
 if PATH=$bin command -v riscv64-unknown-elf-gcc >/dev/null ||
+   PATH=$bin command -v riscv64-linux-gnu-ld >/dev/null ||
    PATH=$bin command -v aarch64-linux-gnu-gcc >/dev/null; then
 	fail first_make_setup "the cross compilers are still on the test's PATH"
 	exit 1
