@@ -92,6 +92,15 @@ static bool dma_read_addr(const void *prop, uint32_t len, uint32_t idx,
  * root's children's space is the CPU's). -EINVAL if a non-empty
  * dma-ranges on the way has no entry covering it.
  */
+/* Cell counts a dma-ranges entry can have: addresses of 1 or 2 cells (3
+ * with PCI's flags cell), sizes of 1 or 2. Anything else is refused
+ * before it is multiplied: the blob is untrusted. */
+static bool dma_cells_ok(uint32_t na, uint32_t pna, uint32_t ns)
+{
+	return na >= 1 && na <= 3 && pna >= 1 && pna <= 3 && ns >= 1 &&
+	       ns <= 2;
+}
+
 static int dma_translate_up(const struct fdt *fdt, int bus, uint64_t addr,
 			    uint64_t *cpu)
 {
@@ -110,12 +119,12 @@ static int dma_translate_up(const struct fdt *fdt, int bus, uint64_t addr,
 			uint32_t one = na + pna + ns;
 			bool found = false;
 
-			for (uint32_t i = 0; one && (i + one) * 4 <= len;
-			     i += one) {
+			if (!dma_cells_ok(na, pna, ns))
+				return -EINVAL;
+			for (uint32_t i = 0; (i + one) * 4 <= len; i += one) {
 				uint64_t c, p, s;
 				if (!dma_read_addr(r, len, i, na, &c) ||
 				    !dma_read_addr(r, len, i + na, pna, &p) ||
-				    ns < 1 || ns > 2 ||
 				    !fdt_read_cells(r, len, i + na + pna, ns,
 						    &s))
 					return -EINVAL;
@@ -162,9 +171,9 @@ static int dma_fdt_window(struct dma_dev *d, const struct fdt *fdt, int bus)
 	uint32_t one = na + pna + ns;
 	uint64_t child, pbus, size, cpu;
 
-	if (one == 0 || len % (one * 4) ||
+	if (!dma_cells_ok(na, pna, ns) || len % (one * 4) ||
 	    !dma_read_addr(r, len, 0, na, &child) ||
-	    !dma_read_addr(r, len, na, pna, &pbus) || ns < 1 || ns > 2 ||
+	    !dma_read_addr(r, len, na, pna, &pbus) ||
 	    !fdt_read_cells(r, len, na + pna, ns, &size) || size == 0) {
 		kprintf("dma: %s: malformed dma-ranges in %s\n", d->name,
 			fdt_node_name(fdt, bus));

@@ -18,7 +18,16 @@
  * before it reads and invalidated before the CPU reads what it wrote.
  *
  * Who calls: drivers, from their probe and from the net-poll thread.
- * Not locked; a struct dma_dev is its driver's.
+ * Not locked; a struct dma_dev is its driver's. dma_alloc_coherent()
+ * and dma_free_coherent() share the uncached pools of all devices: call
+ * them from probe (the init thread) only.
+ *
+ * Buffers a driver maps should not share a cache line with other data
+ * the CPU writes while the device owns them (start them on a page, or
+ * at least on arch_dcache_line_size()): dma.c cleans and invalidates a
+ * partly covered line rather than discarding the CPU's half, but what
+ * the CPU writes into that line meanwhile and the device's data there
+ * cannot both survive.
  */
 #ifndef KITE_DMA_H
 #define KITE_DMA_H

@@ -603,6 +603,40 @@ TEST(test_dma_more_than_one_window_is_refused_with_a_log_line)
 	CHECK(strstr(fake_kprintf_last, "2 dma-ranges windows"));
 }
 
+/* Untrusted cell counts (one so large that 4 * cells wraps to 0) and a
+ * property that is not a whole number of entries: refused, no crash. */
+TEST(test_dma_ranges_with_bad_cell_counts_or_length_are_refused)
+{
+	static struct dtb t;
+	struct dma_dev d;
+
+	setup();
+	dt_root(&t);
+	dt_begin(&t, "soc");
+	PROP(&t, "#address-cells", 0x3ffffffe); /* +2: 2^30 */
+	PROP(&t, "#size-cells", 0);
+	PROP(&t, "dma-ranges", 0x0, 0x0, 0x80000000, 0x40000000);
+	dt_begin(&t, "eth@1000");
+	dt_end(&t);
+	dt_end(&t);
+	dt_begin(&t, "bus");
+	PROP(&t, "#address-cells", 1);
+	PROP(&t, "#size-cells", 1);
+	PROP(&t, "dma-ranges", 0x0, 0x0, 0x80000000, 0x40000000, 0x7);
+	dt_begin(&t, "eth@2000");
+	dt_end(&t);
+	dt_end(&t);
+	dt_end(&t);
+	const struct fdt *f = dt_finish(&t);
+	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/soc/eth@1000"), "a"),
+		 -EINVAL);
+	CHECK(strstr(fake_kprintf_last, "malformed dma-ranges"));
+	fake_kprintf_last[0] = 0;
+	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/bus/eth@2000"), "b"),
+		 -EINVAL);
+	CHECK(strstr(fake_kprintf_last, "malformed dma-ranges"));
+}
+
 TEST(test_dma_empty_dma_ranges_is_one_to_one)
 {
 	static struct dtb t;
@@ -768,6 +802,7 @@ int main(void)
 	RUN(test_dma_ranges_translate_through_every_level);
 	RUN(test_dma_ranges_that_do_not_translate_refuse_the_device);
 	RUN(test_dma_more_than_one_window_is_refused_with_a_log_line);
+	RUN(test_dma_ranges_with_bad_cell_counts_or_length_are_refused);
 	RUN(test_dma_empty_dma_ranges_is_one_to_one);
 	RUN(test_dma_missing_dma_ranges_above_the_bus_ends_the_walk);
 	RUN(test_dma_pci_host_bridge_window_and_coherence_apply_to_its_functions);
