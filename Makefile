@@ -178,7 +178,11 @@ UNIT_test_lineedit := kernel/lineedit.c
 UNIT_test_json := kernel/json.c
 UNIT_test_iperf3_proto := kernel/iperf3_proto.c kernel/json.c
 UNIT_test_pci_route := drivers/pci_route.c
-UNIT_test_virtqueue := drivers/virtqueue.c
+UNIT_test_virtqueue := drivers/virtqueue.c drivers/dma.c kernel/fdt.c \
+	tests/unit/fake_cache.c tests/unit/fake_kernel.c
+# drivers/dma.c with arch/arch.h's cache hooks recorded (fake_cache.c).
+UNIT_test_dma := drivers/dma.c kernel/fdt.c tests/unit/fake_cache.c \
+	tests/unit/fake_kernel.c
 UNIT_test_e1000_ring :=
 # IPv6 (eth.c hands it frames, so the Ethernet tests link it too), with
 # what it shares with IPv4 and ARP.

@@ -12,6 +12,7 @@
 #define KITE_ARCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct fdt;
@@ -77,6 +78,46 @@ uint64_t arch_timer_freq(void);
 /* Raise the timer interrupt once the counter reaches `count`
  * (UINT64_MAX: never). The kernel reprograms it on every expiry. */
 void arch_timer_set_oneshot(uint64_t count);
+
+/* --- caches and DMA ------------------------------------------------------- */
+
+/*
+ * What drivers/dma.c needs to serve a device that does not snoop the
+ * CPU's caches. Addresses are CPU (identity-mapped) addresses; every
+ * operation acts on each data cache line that overlaps [start, start +
+ * len), all the way to the point of coherency (where a DMA master sees
+ * memory), and is complete when it returns.
+ */
+
+/* Whether a device the device tree says nothing about is coherent: as
+ * Linux decides it (drivers/of/address.c of_dma_is_coherent(),
+ * dma_default_coherent): yes on RISC-V (CONFIG_OF_DMA_DEFAULT_COHERENT),
+ * no on arm64. */
+bool arch_dma_default_coherent(void);
+
+/* The smallest data cache line maintenance acts on, in bytes (a power of
+ * two); 0 if this CPU cannot clean or invalidate by address (a RISC-V
+ * hart without Zicbom), in which case no non-coherent device can be
+ * served. */
+unsigned arch_dcache_line_size(void);
+
+/* Write dirty lines back (clean), discard them without writing back
+ * (invalidate; lines only partly in the range lose the rest too: the
+ * caller rounds), or both (flush: clean + invalidate). */
+void arch_dcache_clean(uintptr_t start, size_t len);
+void arch_dcache_inval(uintptr_t start, size_t len);
+void arch_dcache_flush(uintptr_t start, size_t len);
+
+/* The granule (bytes, a power of two) of arch_dma_set_uncached(). */
+#define ARCH_DMA_UNCACHED_GRANULE	(2u << 20)
+
+/* Make [start, start + len), granule-aligned memory that nothing else
+ * uses, uncached for good (Normal Non-cacheable on aarch64) and drop
+ * whatever lines of it the caches hold. 0, or -EOPNOTSUPP where the CPU
+ * cannot have uncached memory (RISC-V: Kite runs without paging, so
+ * only the platform's fixed memory attributes apply), -EINVAL if the
+ * range is not granule-aligned or not RAM. */
+int arch_dma_set_uncached(uintptr_t start, size_t len);
 
 /* --- power ---------------------------------------------------------------- */
 

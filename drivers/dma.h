@@ -18,7 +18,16 @@
  * before it reads and invalidated before the CPU reads what it wrote.
  *
  * Who calls: drivers, from their probe and from the net-poll thread.
- * Not locked; a struct dma_dev is its driver's.
+ * Not locked; a struct dma_dev is its driver's. dma_alloc_coherent()
+ * and dma_free_coherent() share the uncached pools of all devices: call
+ * them from probe (the init thread) only.
+ *
+ * Buffers a driver maps should not share a cache line with other data
+ * the CPU writes while the device owns them (start them on a page, or
+ * at least on arch_dcache_line_size()): dma.c cleans and invalidates a
+ * partly covered line rather than discarding the CPU's half, but what
+ * the CPU writes into that line meanwhile and the device's data there
+ * cannot both survive.
  */
 #ifndef KITE_DMA_H
 #define KITE_DMA_H
@@ -51,12 +60,21 @@ struct dma_dev {
 };
 
 /* Fill *d for the device tree node `node`: coherent or not from
- * `dma-coherent` / `dma-noncoherent` and the architecture's default,
- * the window from the nearest ancestor's `dma-ranges`. 0, or -EINVAL
- * with a log line when the tree says something Kite cannot honour (the
- * driver then refuses the device). */
+ * `dma-coherent` / `dma-noncoherent` on it or an ancestor and the
+ * architecture's default, the window from the nearest ancestor's
+ * `dma-ranges` (drivers/dma.c has the rules, Linux's). 0, or -EINVAL
+ * with a log line when the tree says something Kite cannot honour: more
+ * than one window, a window that does not translate to CPU addresses, a
+ * non-coherent device on a CPU without cache maintenance (RISC-V without
+ * Zicbom). The driver then refuses the device. Logs a line when the
+ * device is not coherent or has a window; nothing otherwise. */
 int dma_dev_init_fdt(struct dma_dev *d, const struct fdt *fdt, int node,
 		     const char *name);
+/* The same for a device on the bus `bus` has no node of its own: a PCI
+ * function behind the host bridge node `bus`, whose own `dma-ranges`
+ * and `dma-coherent` apply. */
+int dma_dev_init_fdt_bus(struct dma_dev *d, const struct fdt *fdt, int bus,
+			 const char *name);
 
 /* A device that sees memory one to one and snoops caches: PCI and
  * virtio-mmio on QEMU's virt machine. */
@@ -64,7 +82,12 @@ void dma_dev_init_coherent(struct dma_dev *d, const char *name);
 
 /* Zeroed memory shared with the device for its whole life, aligned to
  * `align` (a power of two) and never sharing a cache line with anything
- * else. NULL when out of memory. *bus gets the device's address. */
+ * else. For a non-coherent device it is uncached memory (aarch64:
+ * Normal Non-cacheable pages from a 2 MiB pool). NULL when out of
+ * memory, when the CPU cannot have uncached memory (RISC-V, which
+ * Kite runs without paging) or when the memory is outside the device's
+ * window; the last two with a log line. *bus gets the device's
+ * address. */
 void *dma_alloc_coherent(struct dma_dev *d, size_t size, size_t align,
 			 dma_addr_t *bus);
 void dma_free_coherent(struct dma_dev *d, void *cpu, size_t size);

@@ -19,10 +19,14 @@
  * the rings need no lock. The handler only acknowledges, masks the data
  * interrupts and wakes the poller, which reclaims, receives and unmasks.
  *
- * Memory: Kite maps RAM one to one, so a buffer's CPU address is its bus
- * address, and QEMU's DMA is cache-coherent, so barriers order the
- * driver's stores against the device; a board without coherent PCI DMA
- * would need cache maintenance as well.
+ * Memory goes through the DMA API (drivers/dma.h), with the host
+ * bridge's view of memory (pci_dma_dev_init()): the rings are coherent
+ * allocations, so barriers alone order the driver's stores against the
+ * device; the buffer areas are streaming mappings made once, receive
+ * FROM_DEVICE and transmit TO_DEVICE. A receive buffer is synced for the
+ * CPU once its descriptor says done and back for the device before the
+ * descriptor is lent again; a transmit buffer for the device once the
+ * frame is in it. Registers and descriptors get bus addresses only.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -31,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/dma.h"
 #include "drivers/e1000.h"
 #include "drivers/e1000_regs.h"
 #include "drivers/e1000_ring.h"
@@ -49,6 +54,14 @@
 #define E1000_NUM_TX	64    /* transmit descriptors: TDLEN 1 KiB */
 #define E1000_BUF_SIZE	2048  /* per descriptor; RCTL.BSIZE 2048 */
 #define E1000_DMA_ALIGN 4096  /* rings need 16 (3.2.6), buffers none */
+/* Buffer areas start on a page and fill whole pages, so that no cache
+ * line of them holds anything else whatever the line size (a line
+ * shared with the CPU's data could not be invalidated safely). */
+#define E1000_BUF_ALIGN 4096
+#define E1000_RX_RING_BYTES (E1000_NUM_RX * sizeof(struct e1000_rx_desc))
+#define E1000_TX_RING_BYTES (E1000_NUM_TX * sizeof(struct e1000_tx_desc))
+#define E1000_RX_BUF_BYTES  (E1000_NUM_RX * E1000_BUF_SIZE)
+#define E1000_TX_BUF_BYTES  (E1000_NUM_TX * E1000_BUF_SIZE)
 #define E1000_RESET_US	10000 /* reset takes microseconds */
 #define E1000_EERD_US	10000 /* an EEPROM word, likewise */
 
@@ -115,6 +128,11 @@ struct e1000 {
 	uint8_t *rx_buf; /* E1000_NUM_RX buffers in a row */
 	uint8_t *tx_buf; /* E1000_NUM_TX buffers in a row */
 
+	struct dma_dev dma;	     /* the device's view of memory */
+	dma_addr_t rx_ring_bus, tx_ring_bus;
+	dma_addr_t rx_buf_bus, tx_buf_bus;
+	bool rx_mapped, tx_mapped;
+
 	unsigned rx_next; /* next receive descriptor to clean */
 	bool rx_discard;  /* dropping the rest of a split frame */
 	unsigned tx_head; /* oldest transmission not reclaimed */
@@ -135,12 +153,6 @@ static uint32_t e1000_read(struct e1000 *e, unsigned reg)
 static void e1000_write(struct e1000 *e, unsigned reg, uint32_t val)
 {
 	writel(val, e->regs + reg);
-}
-
-/* Kite maps RAM one to one: the CPU address is the bus address. */
-static uint64_t e1000_dma_addr(const volatile void *p)
-{
-	return (uint64_t)(uintptr_t)p;
 }
 
 /* --- Bring-up ------------------------------------------------------------- */
@@ -265,19 +277,27 @@ static void e1000_setup_link(struct e1000 *e)
  * good: nothing is allocated or freed on the data path. */
 static int e1000_alloc_rings(struct e1000 *e)
 {
-	e->rx_ring = memalign(E1000_DMA_ALIGN,
-			      E1000_NUM_RX * sizeof(struct e1000_rx_desc));
-	e->tx_ring = memalign(E1000_DMA_ALIGN,
-			      E1000_NUM_TX * sizeof(struct e1000_tx_desc));
-	e->rx_buf = memalign(E1000_DMA_ALIGN, E1000_NUM_RX * E1000_BUF_SIZE);
-	e->tx_buf = memalign(E1000_DMA_ALIGN, E1000_NUM_TX * E1000_BUF_SIZE);
+	e->rx_ring = dma_alloc_coherent(&e->dma, E1000_RX_RING_BYTES,
+					E1000_DMA_ALIGN, &e->rx_ring_bus);
+	e->tx_ring = dma_alloc_coherent(&e->dma, E1000_TX_RING_BYTES,
+					E1000_DMA_ALIGN, &e->tx_ring_bus);
+	e->rx_buf = memalign(E1000_BUF_ALIGN, E1000_RX_BUF_BYTES);
+	e->tx_buf = memalign(E1000_BUF_ALIGN, E1000_TX_BUF_BYTES);
 	if (!e->rx_ring || !e->tx_ring || !e->rx_buf || !e->tx_buf)
+		return -ENOMEM;
+	e->rx_buf_bus = dma_map(&e->dma, e->rx_buf, E1000_RX_BUF_BYTES,
+				DMA_FROM_DEVICE);
+	e->rx_mapped = e->rx_buf_bus != DMA_MAPPING_ERROR;
+	e->tx_buf_bus = dma_map(&e->dma, e->tx_buf, E1000_TX_BUF_BYTES,
+				DMA_TO_DEVICE);
+	e->tx_mapped = e->tx_buf_bus != DMA_MAPPING_ERROR;
+	if (!e->rx_mapped || !e->tx_mapped)
 		return -ENOMEM;
 
 	for (unsigned i = 0; i < E1000_NUM_RX; i++) {
 		volatile struct e1000_rx_desc *d = &e->rx_ring[i];
 
-		d->addr = e1000_dma_addr(e->rx_buf + i * E1000_BUF_SIZE);
+		d->addr = e->rx_buf_bus + i * E1000_BUF_SIZE;
 		d->length = 0;
 		d->csum = 0;
 		d->status = 0;
@@ -287,7 +307,7 @@ static int e1000_alloc_rings(struct e1000 *e)
 	for (unsigned i = 0; i < E1000_NUM_TX; i++) {
 		volatile struct e1000_tx_desc *d = &e->tx_ring[i];
 
-		d->addr = e1000_dma_addr(e->tx_buf + i * E1000_BUF_SIZE);
+		d->addr = e->tx_buf_bus + i * E1000_BUF_SIZE;
 		d->length = 0;
 		d->cso = 0;
 		d->cmd = 0;
@@ -300,8 +320,14 @@ static int e1000_alloc_rings(struct e1000 *e)
 
 static void e1000_free(struct e1000 *e)
 {
-	free((void *)e->rx_ring);
-	free((void *)e->tx_ring);
+	if (e->rx_mapped)
+		dma_unmap(&e->dma, e->rx_buf_bus, E1000_RX_BUF_BYTES,
+			  DMA_FROM_DEVICE);
+	if (e->tx_mapped)
+		dma_unmap(&e->dma, e->tx_buf_bus, E1000_TX_BUF_BYTES,
+			  DMA_TO_DEVICE);
+	dma_free_coherent(&e->dma, (void *)e->rx_ring, E1000_RX_RING_BYTES);
+	dma_free_coherent(&e->dma, (void *)e->tx_ring, E1000_TX_RING_BYTES);
 	free(e->rx_buf);
 	free(e->tx_buf);
 	free(e);
@@ -315,7 +341,7 @@ static void e1000_free(struct e1000 *e)
  */
 static void e1000_setup_rx(struct e1000 *e)
 {
-	uint64_t base = e1000_dma_addr(e->rx_ring);
+	uint64_t base = e->rx_ring_bus;
 
 	e1000_write(e, E1000_RDBAL, (uint32_t)base);
 	e1000_write(e, E1000_RDBAH, (uint32_t)(base >> 32));
@@ -332,7 +358,7 @@ static void e1000_setup_rx(struct e1000 *e)
 /* Transmit set-up (14.5): ring base and length, head = tail = 0. */
 static void e1000_setup_tx(struct e1000 *e)
 {
-	uint64_t base = e1000_dma_addr(e->tx_ring);
+	uint64_t base = e->tx_ring_bus;
 
 	e1000_write(e, E1000_TDBAL, (uint32_t)base);
 	e1000_write(e, E1000_TDBAH, (uint32_t)(base >> 32));
@@ -478,6 +504,8 @@ static int e1000_xmit(struct netdev *dev, const void *frame, size_t len)
 	volatile struct e1000_tx_desc *d = &e->tx_ring[i];
 
 	memcpy(e->tx_buf + i * E1000_BUF_SIZE, frame, len);
+	dma_sync_for_device(&e->dma, e->tx_buf_bus + i * E1000_BUF_SIZE, len,
+			    DMA_TO_DEVICE);
 	d->length = (uint16_t)len;
 	d->cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
 	d->status = 0;
@@ -512,6 +540,9 @@ static int e1000_rx(struct e1000 *e, int budget)
 		rmb();
 		uint16_t len = d->length;
 		const uint8_t *buf = e->rx_buf + e->rx_next * E1000_BUF_SIZE;
+		dma_addr_t bus = e->rx_buf_bus + e->rx_next * E1000_BUF_SIZE;
+
+		dma_sync_for_cpu(&e->dma, bus, E1000_BUF_SIZE, DMA_FROM_DEVICE);
 
 		if (!(status & E1000_RXD_STAT_EOP)) {
 			/* Split over buffers: impossible with 2 KiB buffers
@@ -540,6 +571,8 @@ static int e1000_rx(struct e1000 *e, int budget)
 				s->rx_multicast++; /* broadcast included */
 			e->dev.rx(&e->dev, buf, len);
 		}
+		dma_sync_for_device(&e->dma, bus, E1000_BUF_SIZE,
+				    DMA_FROM_DEVICE);
 		d->status = 0;
 		e->rx_next = e1000_ring_next(e->rx_next, E1000_NUM_RX);
 		done++;
@@ -662,6 +695,11 @@ static int e1000_probe(struct pci_dev *pdev)
 		kprintf("e1000 %s: BAR0 is not a 128 KiB memory window\n",
 			where);
 		err = -ENODEV;
+		goto fail;
+	}
+	err = pci_dma_dev_init(&e->dma, pdev, e->dev.bus_info);
+	if (err) {
+		kprintf("e1000 %s: refused\n", where);
 		goto fail;
 	}
 	err = e1000_reset(e);

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/dma.h"
 #include "drivers/mmio.h"
 #include "drivers/pci.h"
 #include "drivers/pci_route.h"
@@ -96,6 +97,7 @@ static struct {
 	uint32_t imap_mask[4];
 	bool has_mask;
 	const struct fdt *fdt;
+	int node;			/* the host bridge's */
 } host;
 
 static struct list_head pci_devices = LIST_HEAD_INIT(pci_devices);
@@ -707,6 +709,7 @@ static bool read_host(const struct fdt *fdt, int node)
 	unsigned n;
 
 	host.fdt = fdt;
+	host.node = node;
 	if (fdt_address_cells(fdt, node) != 3 ||
 	    fdt_size_cells(fdt, node) != 2 ||
 	    fdt_reg(fdt, node, 0, &base, &size) < 0) {
@@ -819,4 +822,14 @@ void pci_init(const struct fdt *fdt)
 
 	list_for_each(pos, &pci_devices)
 		bind_driver(list_entry(pos, struct pci_dev, node));
+}
+
+/* Every function sees memory as its host bridge's node says: its own
+ * dma-coherent and dma-ranges apply to the buses behind it (Linux:
+ * of_dma_configure() with the bridge's node, pci_dma_configure()). */
+int pci_dma_dev_init(struct dma_dev *d, const struct pci_dev *pdev,
+		     const char *name)
+{
+	(void)pdev;	/* one host bridge: the same for every function */
+	return dma_dev_init_fdt_bus(d, host.fdt, host.node, name);
 }

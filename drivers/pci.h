@@ -22,6 +22,7 @@
 
 #include "kernel/list.h"
 
+struct dma_dev;
 struct fdt;
 
 /* Config space offsets (PCI Local Bus Specification 3.0, 6.1). */
@@ -94,6 +95,12 @@ uint32_t pci_read32(const struct pci_dev *p, unsigned off);
 void pci_write8(const struct pci_dev *p, unsigned off, uint8_t v);
 void pci_write16(const struct pci_dev *p, unsigned off, uint16_t v);
 void pci_write32(const struct pci_dev *p, unsigned off, uint32_t v);
+
+/* Fill *d for DMA by the function pdev (drivers/dma.h), `name` for log
+ * lines: coherence and window from the host bridge's node. 0, or
+ * -EINVAL (logged) when the tree says what Kite cannot honour. */
+int pci_dma_dev_init(struct dma_dev *d, const struct pci_dev *pdev,
+		     const char *name);
 
 /* Enable bus mastering (DMA) for the function. */
 void pci_set_master(struct pci_dev *p);

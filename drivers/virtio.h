@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "drivers/dma.h"
+
 struct fdt;
 struct pci_driver;
 
@@ -76,7 +78,7 @@ struct virtio_ops {
 	/* The largest size queue `index` can have; 0 if it does not exist
 	 * or is already in use. */
 	unsigned (*queue_max)(struct virtio_device *vdev, unsigned index);
-	/* Give the device queue `index`: its size and the physical
+	/* Give the device queue `index`: its size and the bus
 	 * addresses of its descriptor table, available ring and used ring,
 	 * then enable it. 0, or -EINVAL if the transport cannot (a legacy
 	 * transport: the rings are not in the legacy layout). */
@@ -97,6 +99,7 @@ struct virtio_device {
 	bool legacy;		/* a virtio 0.9.5 interface (MMIO version 1) */
 	int irq;		/* virq, or negative: no interrupt */
 	char bus_info[24];	/* "virtio-mmio@a003e00", "0000:00:05.0" */
+	struct dma_dev dma;	/* how the device sees memory (transport) */
 	void *priv;		/* the device driver's */
 };
 

@@ -320,6 +320,13 @@ static void virtio_mmio_probe(const struct fdt *fdt, int node, uint64_t base,
 	vm->vdev.irq = irq_of_get(fdt, node, 0);
 	snprintf(vm->vdev.bus_info, sizeof(vm->vdev.bus_info),
 		 "virtio-mmio@%llx", (unsigned long long)base);
+	/* Its own node says how it sees memory (dma.c logs why not). */
+	if (dma_dev_init_fdt(&vm->vdev.dma, fdt, node, vm->vdev.bus_info) <
+	    0) {
+		kprintf("%s: refused\n", vm->vdev.bus_info);
+		free(vm);
+		return;
+	}
 	if (virtio_net_probe(&vm->vdev) < 0)
 		free(vm);
 }

@@ -13,6 +13,14 @@
  * device fills it, and posted again right after. Each transmit buffer
  * is one the frame is copied into.
  *
+ * Memory goes through the DMA API (drivers/dma.h) with the struct
+ * dma_dev the transport filled in: the rings are coherent allocations
+ * (virtqueue.c), the buffers two streaming mappings made at start-up,
+ * receive buffers FROM_DEVICE and transmit buffers TO_DEVICE. A receive
+ * buffer is synced for the CPU when the device returns it and for the
+ * device when it is posted again; a transmit buffer for the device
+ * once the frame is in it. The device is told bus addresses only.
+ *
  * A legacy device (vdev->legacy, 5.1.6.1's legacy notes) differs in two
  * ways: its header lacks num_buffers unless MRG_RXBUF is negotiated, so
  * it is 10 bytes, not 12; and unless it offers VIRTIO_F_ANY_LAYOUT the
@@ -62,6 +70,10 @@
 /* 5.1.6.3.1: without MRG_RXBUF or guest TSO/UFO, receive buffers hold
  * at least the header and a full 1514-byte frame. */
 #define VNET_BUF_STRIDE		1536	/* keeps buffers 64-byte aligned */
+/* Buffer areas start on a page and fill whole pages, so that no cache
+ * line of them holds anything else whatever the line size: a line
+ * shared with the CPU's data could not be invalidated safely. */
+#define VNET_BUF_ALIGN		4096
 _Static_assert(VNET_HDR_LEN + ETH_FRAME_MAX <= VNET_BUF_STRIDE,
 	       "a receive buffer holds the header and a whole frame");
 /* Entries per queue at most (QEMU offers 256); memory per queue is
@@ -80,6 +92,9 @@ struct virtio_net {
 	unsigned rx_nbufs, tx_nbufs;	/* a buffer per entry, or per two */
 	uint8_t *rx_bufs;		/* rx_nbufs buffers */
 	uint8_t *tx_bufs;		/* tx_nbufs buffers */
+	size_t rx_bytes, tx_bytes;	/* their mapped sizes */
+	dma_addr_t rx_bus, tx_bus;	/* their bus addresses */
+	bool rx_mapped, tx_mapped;
 	uint8_t **tx_free;		/* transmit buffers not in the ring */
 	unsigned tx_nfree;
 	volatile bool config_changed;	/* set by the interrupt handler */
@@ -202,14 +217,15 @@ static struct virtqueue *vnet_setup_queue(struct virtio_net *vn,
 	}
 	while (size > max)
 		size /= 2;
-	struct virtqueue *vq = virtq_create((uint16_t)index, size, vdev->legacy);
+	struct virtqueue *vq =
+		virtq_create(&vdev->dma, (uint16_t)index, size, vdev->legacy);
 	if (!vq) {
 		kprintf("%s: no memory for queue %u\n", vdev->bus_info, index);
 		return NULL;
 	}
-	if (vdev->ops->queue_setup(vdev, index, size, virtq_phys(vq->desc),
-				   virtq_phys(vq->avail),
-				   virtq_phys(vq->used)) < 0) {
+	if (vdev->ops->queue_setup(vdev, index, size, virtq_desc_bus(vq),
+				   virtq_avail_bus(vq),
+				   virtq_used_bus(vq)) < 0) {
 		kprintf("%s: cannot set up queue %u\n", vdev->bus_info, index);
 		virtq_destroy(vq);
 		return NULL;
@@ -225,18 +241,34 @@ static void vnet_notify(struct virtio_net *vn, struct virtqueue *vq)
 
 /* --- receive ---------------------------------------------------------- */
 
+/* The bus address of a receive or transmit buffer: its offset in the
+ * mapping of its area. */
+static dma_addr_t vnet_bus(const struct virtio_net *vn, const uint8_t *buf)
+{
+	if (buf >= vn->rx_bufs && buf < vn->rx_bufs + vn->rx_bytes)
+		return vn->rx_bus + (dma_addr_t)(buf - vn->rx_bufs);
+	return vn->tx_bus + (dma_addr_t)(buf - vn->tx_bufs);
+}
+
+/* The bytes a receive buffer offers the device. */
+static uint32_t vnet_rx_len(const struct virtio_net *vn)
+{
+	return vn->hdr_len + ETH_FRAME_MAX;
+}
+
 /* The descriptors for `len` bytes of buf, header first: one, or two
  * when the header must be a descriptor of its own. Returns how many. */
 static unsigned vnet_bufs(const struct virtio_net *vn, uint8_t *buf,
 			  uint32_t len, struct virtq_buf b[2])
 {
+	dma_addr_t bus = vnet_bus(vn, buf);
+
 	if (!vn->hdr_split) {
-		b[0] = (struct virtq_buf){ virtq_phys(buf), len };
+		b[0] = (struct virtq_buf){ bus, len };
 		return 1;
 	}
-	b[0] = (struct virtq_buf){ virtq_phys(buf), vn->hdr_len };
-	b[1] = (struct virtq_buf){ virtq_phys(buf + vn->hdr_len),
-				   len - vn->hdr_len };
+	b[0] = (struct virtq_buf){ bus, vn->hdr_len };
+	b[1] = (struct virtq_buf){ bus + vn->hdr_len, len - vn->hdr_len };
 	return 2;
 }
 
@@ -246,8 +278,10 @@ static unsigned vnet_bufs(const struct virtio_net *vn, uint8_t *buf,
 static void vnet_post_rx(struct virtio_net *vn, uint8_t *buf)
 {
 	struct virtq_buf b[2];
-	unsigned n = vnet_bufs(vn, buf, vn->hdr_len + ETH_FRAME_MAX, b);
+	unsigned n = vnet_bufs(vn, buf, vnet_rx_len(vn), b);
 
+	dma_sync_for_device(&vn->vdev->dma, b[0].addr, vnet_rx_len(vn),
+			    DMA_FROM_DEVICE);
 	if (virtq_add(vn->rxq, b, 0, n, buf) < 0)
 		vn->ndev.stats.rx_errors++;
 }
@@ -304,6 +338,8 @@ static int vnet_xmit(struct netdev *dev, const void *frame, size_t len)
 	memcpy(buf + vn->hdr_len, frame, len);
 	struct virtq_buf b[2];
 	unsigned n = vnet_bufs(vn, buf, vn->hdr_len + (uint32_t)len, b);
+	dma_sync_for_device(&vn->vdev->dma, b[0].addr,
+			    vn->hdr_len + (uint32_t)len, DMA_TO_DEVICE);
 	if (virtq_add(vn->txq, b, n, 0, buf) < 0) {
 		vn->tx_free[vn->tx_nfree++] = buf;	/* a broken queue */
 		return -EAGAIN;
@@ -357,6 +393,8 @@ static int vnet_poll(struct netdev *dev, int budget)
 		uint8_t *buf = virtq_get_used(vn->rxq, &len);
 		if (!buf)
 			break;
+		dma_sync_for_cpu(&vn->vdev->dma, vnet_bus(vn, buf),
+				 vnet_rx_len(vn), DMA_FROM_DEVICE);
 		vnet_receive(vn, buf, len);
 		vnet_post_rx(vn, buf);	/* the stack is done with it */
 		done++;
@@ -406,6 +444,12 @@ static void vnet_free(struct virtio_net *vn)
 {
 	virtq_destroy(vn->rxq);
 	virtq_destroy(vn->txq);
+	if (vn->rx_mapped)
+		dma_unmap(&vn->vdev->dma, vn->rx_bus, vn->rx_bytes,
+			  DMA_FROM_DEVICE);
+	if (vn->tx_mapped)
+		dma_unmap(&vn->vdev->dma, vn->tx_bus, vn->tx_bytes,
+			  DMA_TO_DEVICE);
 	free(vn->rx_bufs);
 	free(vn->tx_bufs);
 	free(vn->tx_free);
@@ -430,11 +474,26 @@ static int vnet_setup(struct virtio_net *vn)
 		kprintf("%s: queues too short\n", vn->vdev->bus_info);
 		return -ENODEV;
 	}
-	vn->rx_bufs = memalign(64, (size_t)vn->rx_nbufs * VNET_BUF_STRIDE);
-	vn->tx_bufs = memalign(64, (size_t)vn->tx_nbufs * VNET_BUF_STRIDE);
+	vn->rx_bytes = ((size_t)vn->rx_nbufs * VNET_BUF_STRIDE +
+			VNET_BUF_ALIGN - 1) & ~(size_t)(VNET_BUF_ALIGN - 1);
+	vn->tx_bytes = ((size_t)vn->tx_nbufs * VNET_BUF_STRIDE +
+			VNET_BUF_ALIGN - 1) & ~(size_t)(VNET_BUF_ALIGN - 1);
+	vn->rx_bufs = memalign(VNET_BUF_ALIGN, vn->rx_bytes);
+	vn->tx_bufs = memalign(VNET_BUF_ALIGN, vn->tx_bytes);
 	vn->tx_free = malloc(vn->tx_nbufs * sizeof(*vn->tx_free));
 	if (!vn->rx_bufs || !vn->tx_bufs || !vn->tx_free) {
 		kprintf("%s: out of memory for buffers\n", vn->vdev->bus_info);
+		return -ENOMEM;
+	}
+	vn->rx_bus = dma_map(&vn->vdev->dma, vn->rx_bufs, vn->rx_bytes,
+			     DMA_FROM_DEVICE);
+	vn->tx_bus = dma_map(&vn->vdev->dma, vn->tx_bufs, vn->tx_bytes,
+			     DMA_TO_DEVICE);
+	vn->rx_mapped = vn->rx_bus != DMA_MAPPING_ERROR;
+	vn->tx_mapped = vn->tx_bus != DMA_MAPPING_ERROR;
+	if (!vn->rx_mapped || !vn->tx_mapped) {
+		kprintf("%s: buffers out of the device's DMA reach\n",
+			vn->vdev->bus_info);
 		return -ENOMEM;
 	}
 	for (unsigned i = 0; i < vn->tx_nbufs; i++)

@@ -298,6 +298,11 @@ static int virtio_pci_probe(struct pci_dev *pdev)
 	snprintf(vp->vdev.bus_info, sizeof(vp->vdev.bus_info),
 		 "0000:%02x:%02x.%x", pdev->bus, pdev->dev, pdev->fn);
 
+	if (pci_dma_dev_init(&vp->vdev.dma, pdev, vp->vdev.bus_info) < 0) {
+		kprintf("%s: refused\n", vp->vdev.bus_info);
+		free(vp);
+		return -ENODEV;
+	}
 	if (find_structures(vp, pdev) < 0) {
 		kprintf("%s: virtio device without usable modern "
 			"capabilities (legacy only?), ignored\n",

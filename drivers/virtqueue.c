@@ -4,7 +4,6 @@
  * The contract is in virtqueue.h.
  */
 #include <errno.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +37,8 @@ static size_t ring_bytes(unsigned size, size_t used_align)
 	return used_offset(size, used_align) + 6 + 8 * (size_t)size;
 }
 
-struct virtqueue *virtq_create(uint16_t index, unsigned size, bool legacy)
+struct virtqueue *virtq_create(struct dma_dev *dma, uint16_t index,
+			       unsigned size, bool legacy)
 {
 	/* A legacy device is told where the queue starts as a page number:
 	 * the whole allocation starts on a page. */
@@ -51,16 +51,20 @@ struct virtqueue *virtq_create(uint16_t index, unsigned size, bool legacy)
 	struct virtqueue *vq = calloc(1, sizeof(*vq) + size * sizeof(void *));
 	if (!vq)
 		return NULL;
-	/* "Allocate and zero" (4.1.5.1.3, 4.2.3.2): a zeroed used ring has
-	 * flags 0, as 2.7.10.1 requires of the driver. */
+	/* "Allocate and zero" (4.1.5.1.3, 4.2.3.2; dma_alloc_coherent()
+	 * zeroes): a zeroed used ring has flags 0, as 2.7.10.1 requires of
+	 * the driver. */
 	size_t bytes = ring_bytes(size, used_align);
-	uint8_t *mem = memalign(align, bytes);
+	dma_addr_t bus;
+	uint8_t *mem = dma_alloc_coherent(dma, bytes, align, &bus);
 	if (!mem) {
 		free(vq);
 		return NULL;
 	}
-	memset(mem, 0, bytes);
 
+	vq->dma = dma;
+	vq->ring_bus = bus;
+	vq->ring_bytes = bytes;
 	vq->index = index;
 	vq->size = (uint16_t)size;
 	vq->desc = (struct virtq_desc *)mem;
@@ -79,7 +83,7 @@ void virtq_destroy(struct virtqueue *vq)
 {
 	if (!vq)
 		return;
-	free(vq->desc);
+	dma_free_coherent(vq->dma, vq->desc, vq->ring_bytes);
 	free(vq);
 }
 

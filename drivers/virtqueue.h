@@ -15,9 +15,12 @@
  * the next multiple of VIRTQ_LEGACY_ALIGN. virtq_create() lays a queue
  * out that way when asked.
  *
- * Kite maps memory one to one, so the address of a part is also its
- * physical address (virtq_phys()). QEMU's DMA is cache-coherent: only
- * ordering barriers are needed, no cache maintenance.
+ * The rings are a coherent DMA allocation (drivers/dma.h) for the
+ * device's struct dma_dev: uncached memory if the device does not snoop
+ * the caches, so only ordering barriers are needed here; the device is
+ * told bus addresses (virtq_desc_bus() and friends), which differ from
+ * CPU addresses behind a dma-ranges window. Buffers are the caller's to
+ * map (dma_map()) and to give as bus addresses in struct virtq_buf.
  *
  * Free descriptors are kept on a list threaded through their own `next`
  * fields. A buffer is a chain of descriptors (device-readable ones first,
@@ -43,7 +46,10 @@
 #define KITE_VIRTQUEUE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "drivers/dma.h"
 
 /* Virtio 1.x rings are little-endian (2.7); so is every CPU Kite runs on
  * (and the host the tests run on), so fields are used as they are. */
@@ -67,7 +73,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define VIRTQ_USED_F_NO_NOTIFY	1
 
 struct virtq_desc {
-	uint64_t addr;		/* physical */
+	uint64_t addr;		/* bus address */
 	uint32_t len;
 	uint16_t flags;
 	uint16_t next;
@@ -90,7 +96,7 @@ struct virtq_used {
 	struct virtq_used_elem ring[];	/* size entries, then avail_event */
 };
 
-/* One element of a buffer: physical address and length. */
+/* One element of a buffer: bus address (dma_map()) and length. */
 struct virtq_buf {
 	uint64_t addr;
 	uint32_t len;
@@ -99,6 +105,10 @@ struct virtq_buf {
 struct virtqueue {
 	uint16_t index;		/* the queue's number on its device */
 	uint16_t size;		/* entries; a power of two */
+
+	struct dma_dev *dma;	/* the device's view of memory */
+	dma_addr_t ring_bus;	/* bus address of desc (the allocation) */
+	size_t ring_bytes;	/* its size */
 
 	/* The rings. The device reads and writes these behind the
 	 * compiler's back: the shared indices and flags are volatile. */
@@ -118,19 +128,34 @@ struct virtqueue {
 	void *token[];		/* per head descriptor; NULL when free */
 };
 
-/* The physical address of a driver buffer (identity map). */
-static inline uint64_t virtq_phys(const volatile void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
-
 /* Allocate and zero a queue of `size` entries (a power of two, 1 to
- * VIRTQ_SIZE_MAX) for queue number `index`, in the legacy layout if
- * `legacy`. NULL if size is invalid or memory is short. The caller gives
- * the device desc/avail/used (a legacy device: desc's page number). */
-struct virtqueue *virtq_create(uint16_t index, unsigned size, bool legacy);
+ * VIRTQ_SIZE_MAX) for queue number `index` of the device `dma`
+ * describes, in the legacy layout if `legacy`: coherent DMA memory,
+ * page-aligned when legacy. NULL if size is invalid or memory is short
+ * (or out of the device's reach). The caller gives the device the bus
+ * addresses below (a legacy device: virtq_desc_bus()'s page number). */
+struct virtqueue *virtq_create(struct dma_dev *dma, uint16_t index,
+			       unsigned size, bool legacy);
 /* Free it; the device must no longer use it (reset first). */
 void virtq_destroy(struct virtqueue *vq);
+
+/* Bus addresses of the three parts, for the transport. */
+static inline dma_addr_t virtq_desc_bus(const struct virtqueue *vq)
+{
+	return vq->ring_bus;
+}
+
+static inline dma_addr_t virtq_avail_bus(const struct virtqueue *vq)
+{
+	return vq->ring_bus +
+	       (dma_addr_t)((uintptr_t)vq->avail - (uintptr_t)vq->desc);
+}
+
+static inline dma_addr_t virtq_used_bus(const struct virtqueue *vq)
+{
+	return vq->ring_bus +
+	       (dma_addr_t)((uintptr_t)vq->used - (uintptr_t)vq->desc);
+}
 
 /* Put a buffer of `out` device-readable then `in` device-writable
  * elements (bufs[0..out+in-1]) on the available ring, not yet visible to

@@ -47,6 +47,8 @@ FOREIGN_DIRS = {
     "kernel/sched": "Linux: kernel/sched/loadavg.c",
     "drivers/net": "Linux: NIC driver module paths (bench baseline)",
     "drivers/virtio": "Linux: virtio module paths (bench baseline)",
+    "drivers/of": "Linux: drivers/of/address.c (dma-ranges, dma-coherent)",
+    "arch/arm64": "Linux: arch/arm64/mm/cache.S (DMA cache maintenance)",
 }
 
 # Other projects' file names, cited by name beside their project's.

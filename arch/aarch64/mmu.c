@@ -31,7 +31,9 @@
 
 #define VA_BITS			40
 #define PT_ENTRIES		512
-#define NR_TABLES		16	/* step 1 needs at most 9 */
+/* Step 1 needs at most 9; step 2 one level 2 table per GiB of RAM
+ * (RAM is mapped in 2 MiB blocks at most, see mmu_map_ram()). */
+#define NR_TABLES		32
 
 /* Stage 1 descriptors, VMSAv8-64 format (ARM ARM, "Translation table
  * descriptor formats"). */
@@ -48,11 +50,15 @@
 
 /* MAIR_EL1 slots (ARM ARM, MAIR_EL1): 0x04 Device-nGnRE (no gathering
  * or reordering, early write acknowledgement allowed), 0xff Normal
- * inner/outer write-back, read- and write-allocate. */
+ * inner/outer write-back, read- and write-allocate, 0x44 Normal inner
+ * and outer Non-cacheable (for DMA memory shared with a device that
+ * does not snoop the caches). */
 #define ATTR_DEVICE		0
 #define ATTR_NORMAL		1
+#define ATTR_NORMAL_NC		2
 #define MAIR_VALUE		(0x04ull << (8 * ATTR_DEVICE) | \
-				 0xffull << (8 * ATTR_NORMAL))
+				 0xffull << (8 * ATTR_NORMAL) | \
+				 0x44ull << (8 * ATTR_NORMAL_NC))
 
 /* Never execute from device space: instruction fetches may be
  * speculative, device reads must not be. Kite has no EL0: UXN always. */
@@ -60,6 +66,8 @@
 				 PTE_PXN | PTE_UXN)
 #define PROT_NORMAL		(PTE_ATTRINDX(ATTR_NORMAL) | PTE_AF | \
 				 PTE_SH_INNER | PTE_UXN)
+#define PROT_NORMAL_NC		(PTE_ATTRINDX(ATTR_NORMAL_NC) | PTE_AF | \
+				 PTE_SH_INNER | PTE_PXN | PTE_UXN)
 
 /* TCR_EL1 (ARM ARM, TCR_EL1): T0SZ = 64 - VA_BITS; table walks are
  * inner shareable, write-back cacheable, so tables written with the MMU
@@ -142,10 +150,11 @@ static uint64_t *next_table(uint64_t *pte, int level)
 	return t;
 }
 
-/* Map [start, end) of one table's span at `level` with attributes prot.
- * A block already mapped with prot is left alone, never split. */
+/* Map [start, end) of one table's span at `level` with attributes prot,
+ * in blocks no larger than those of level min_level. A block already
+ * mapped with prot is left alone, never split. */
 static void map_range(uint64_t *table, int level, uint64_t start,
-		      uint64_t end, uint64_t prot)
+		      uint64_t end, uint64_t prot, int min_level)
 {
 	uint64_t size = 1ull << level_shift(level);
 
@@ -159,29 +168,35 @@ static void map_range(uint64_t *table, int level, uint64_t start,
 
 		if (is_table(*pte, level)) {
 			map_range((uint64_t *)(uintptr_t)(*pte & PTE_ADDR),
-				  level + 1, start, stop, prot);
+				  level + 1, start, stop, prot, min_level);
 		} else if ((*pte & PTE_VALID) &&
 			   (*pte & ~(PTE_ADDR | PTE_TYPE)) == prot) {
 			/* already so */
-		} else if (whole && level > 0) {
+		} else if (whole && level > 0 && level >= min_level) {
 			set_pte(pte, start | prot | PTE_VALID |
 				(level == 3 ? PTE_PAGE : 0));
 		} else if ((sub = next_table(pte, level))) {
-			map_range(sub, level + 1, start, stop, prot);
+			map_range(sub, level + 1, start, stop, prot, min_level);
 		}
 		start = stop;
 	}
 }
 
 /* Page-align inwards and clip to the mapped space. */
-static void map(uint64_t start, uint64_t end, uint64_t prot)
+static void map_blocks(uint64_t start, uint64_t end, uint64_t prot,
+		       int min_level)
 {
 	start = (start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	end &= ~(PAGE_SIZE - 1);
 	if (end > pa_limit)
 		end = pa_limit;
 	if (start < end)
-		map_range(tables[0], 0, start, end, prot);
+		map_range(tables[0], 0, start, end, prot, min_level);
+}
+
+static void map(uint64_t start, uint64_t end, uint64_t prot)
+{
+	map_blocks(start, end, prot, 1);
 }
 
 /* ID_AA64MMFR0_EL1.PARange [3:0]: the physical address size, in the
@@ -252,9 +267,13 @@ void mmu_map_ram(void)
 			if (!type || strcmp(type, "memory") ||
 			    !fdt_is_enabled(&fdt, node))
 				continue;
+			/* 2 MiB blocks at most: mmu_set_uncached() may
+			 * later change one, and a 1 GiB block would have
+			 * to be split while live, breaking the mapping of
+			 * whatever runs in it. */
 			for (int i = 0;
 			     fdt_reg(&fdt, node, i, &base, &len) == 0; i++)
-				map(base, base + len, PROT_NORMAL);
+				map_blocks(base, base + len, PROT_NORMAL, 2);
 		}
 	}
 	isb();
@@ -262,4 +281,44 @@ void mmu_map_ram(void)
 	 * oddly aligned memory ranges can. */
 	if (tables_exhausted)
 		panic("mmu: out of page tables (%d)", NR_TABLES);
+}
+
+/*
+ * Make a 2 MiB-aligned stretch of RAM Normal Non-cacheable, for
+ * drivers/dma.c's uncached pools. RAM is mapped in 2 MiB blocks at most
+ * (mmu_map_ram()), so each block of the range is replaced alone, with
+ * break-before-make, and nothing else loses its mapping meanwhile; the
+ * caller makes sure nothing uses the range during the change. The
+ * caches may still hold lines of it from its cacheable days: the caller
+ * cleans and invalidates them after (arch_dma_set_uncached()).
+ */
+int mmu_set_uncached(uint64_t start, uint64_t len)
+{
+	const uint64_t block = 1ull << level_shift(2);
+
+	if ((start | len) & (block - 1) || start + len > pa_limit ||
+	    start + len < start)
+		return -1;
+	/* Only RAM, which mmu_map_ram() mapped Normal. */
+	for (uint64_t a = start; a < start + len;) {
+		uint64_t pte = tables[0][(a >> level_shift(0)) &
+					 (PT_ENTRIES - 1)];
+		int level = 0;
+
+		while (is_table(pte, level)) {
+			uint64_t *t = (uint64_t *)(uintptr_t)(pte & PTE_ADDR);
+			level++;
+			pte = t[(a >> level_shift(level)) & (PT_ENTRIES - 1)];
+		}
+		if (!(pte & PTE_VALID) ||
+		    (pte & ~(PTE_ADDR | PTE_TYPE)) != PROT_NORMAL)
+			return -1;
+		a = (a & ~((1ull << level_shift(level)) - 1)) +
+		    (1ull << level_shift(level));
+	}
+	map_blocks(start, start + len, PROT_NORMAL_NC, 2);
+	__asm__ volatile("tlbi vmalle1" : : : "memory");
+	dsb(nsh);
+	isb();
+	return tables_exhausted ? -1 : 0;
 }

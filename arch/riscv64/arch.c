@@ -108,4 +108,5 @@ void arch_init(const struct fdt *fdt)
 	if (irq_chip_register(&riscv_intc) < 0)
 		panic("cannot register the hart interrupt controller");
 	riscv_timer_init(fdt, cpu);
+	riscv_cache_init(fdt, cpu);
 }

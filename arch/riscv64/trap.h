@@ -30,5 +30,7 @@ extern volatile int riscv_probe_faulted;
 void plic_init(const struct fdt *fdt, uint32_t hart_intc_phandle);
 void plic_handle_irq(void);
 void riscv_timer_init(const struct fdt *fdt, int cpu_node);
+/* cache.c: Zicbom and its block size from the boot hart's cpu node. */
+void riscv_cache_init(const struct fdt *fdt, int cpu_node);
 
 #endif

@@ -478,6 +478,49 @@ def gen_fdt():
                 write("fuzz_fdt", "%s_v%d.dtb" % (name, version), blob)
 
 
+# --- fuzz_dma: device trees with dma-ranges and coherence -------------------
+
+DMA_DTS = {
+    # Nested windows (translated through two levels), an empty
+    # dma-ranges, dma-coherent and dma-noncoherent on buses, and a PCI
+    # host bridge's 3-cell window.
+    "dma_ranges": """/dts-v1/;
+/ {
+	#address-cells = <2>; #size-cells = <2>;
+	soc { #address-cells = <1>; #size-cells = <1>;
+		dma-ranges = <0x10000000 0x2 0x0 0x20000000>;
+		bus { #address-cells = <1>; #size-cells = <1>;
+			dma-ranges = <0x0 0x10000000 0x1000000>;
+			dma-noncoherent;
+			ethernet@1000 { reg = <0x1000 0x100>; }; };
+		empty { dma-ranges; dma-coherent;
+			ethernet@2000 { }; }; };
+	pcie@30000000 { device_type = "pci";
+		#address-cells = <3>; #size-cells = <2>; dma-coherent;
+		dma-ranges = <0x02000000 0x0 0x0 0x0 0x40000000 0x0 0x40000000>;
+	};
+};
+""",
+}
+
+
+def gen_dma():
+    if not shutil.which("dtc"):
+        print("gen_corpus: no dtc, fuzz_dma skipped", file=sys.stderr)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        srcs = dict(DMA_DTS, virt_like=DTS["virt_like"],
+                    pci_gic=DTS["pci_gic"])
+        for name, src in srcs.items():
+            dts = os.path.join(tmp, name + ".dts")
+            with open(dts, "w") as f:
+                f.write(src)
+            blob = subprocess.run(
+                ["dtc", "-q", "-I", "dts", "-O", "dtb", dts], check=True,
+                stdout=subprocess.PIPE).stdout
+            write("fuzz_dma", name + ".dtb", blob)
+
+
 # --- fuzz_shell: keystrokes -------------------------------------------------
 
 def gen_shell():
@@ -658,6 +701,7 @@ GENERATORS = {
     "fuzz_eth": gen_eth, "fuzz_ipv4": gen_ipv4, "fuzz_icmp": gen_icmp,
     "fuzz_udp": gen_udp, "fuzz_dhcp": gen_dhcp, "fuzz_tcp": gen_tcp,
     "fuzz_fdt": gen_fdt, "fuzz_shell": gen_shell, "fuzz_ip6": gen_ip6,
+    "fuzz_dma": gen_dma,
 }
 
 if __name__ == "__main__":

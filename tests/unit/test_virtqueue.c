@@ -10,8 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/dma.h"
 #include "drivers/virtqueue.h"
+#include "tests/unit/fake_cache.h"
 #include "tests/unit/test.h"
+
+/* A coherent device that sees memory one to one, as QEMU's virtio
+ * devices are; the rings come from the DMA API (drivers/dma.c, with
+ * recording cache hooks: tests/unit/fake_cache.c). */
+static struct dma_dev test_dma;
 
 /* --- the simulated device ------------------------------------------------ */
 
@@ -121,7 +128,7 @@ static int add_one(struct virtqueue *vq, uint64_t addr, uint32_t len,
 TEST(test_virtq_layout_meets_spec_alignment_and_sizes)
 {
 	for (unsigned size = 1; size <= VIRTQ_SIZE_MAX; size *= 2) {
-		struct virtqueue *vq = virtq_create(3, size, false);
+		struct virtqueue *vq = virtq_create(&test_dma, 3, size, false);
 		CHECK(vq);
 		uintptr_t desc = (uintptr_t)vq->desc;
 		uintptr_t avail = (uintptr_t)vq->avail;
@@ -158,7 +165,7 @@ TEST(test_virtq_layout_meets_spec_alignment_and_sizes)
 TEST(test_virtq_legacy_layout_is_what_a_legacy_device_computes)
 {
 	for (unsigned size = 1; size <= VIRTQ_SIZE_MAX; size *= 2) {
-		struct virtqueue *vq = virtq_create(2, size, true);
+		struct virtqueue *vq = virtq_create(&test_dma, 2, size, true);
 		CHECK(vq);
 		uintptr_t desc = (uintptr_t)vq->desc;
 		size_t avail_end = 16 * (size_t)size + 2 * (3 + (size_t)size);
@@ -171,24 +178,46 @@ TEST(test_virtq_legacy_layout_is_what_a_legacy_device_computes)
 		vq->used->ring[size - 1].len = 1;	/* inside (ASan) */
 		virtq_destroy(vq);
 	}
-	struct virtqueue *vq = virtq_create(0, 256, true);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 256, true);
 	CHECK(vq);
 	CHECK_EQ((uintptr_t)vq->used - (uintptr_t)vq->desc, 8192);
 	virtq_destroy(vq);
 }
 
+/* Behind a dma-ranges window the device is told bus addresses, not CPU
+ * pointers: each part at its offset from the allocation's bus address.
+ * A coherent device: no cache maintenance on the rings. */
+TEST(test_virtq_rings_are_given_as_bus_addresses_of_the_dma_window)
+{
+	struct dma_dev win = { .name = "win", .coherent = true,
+			       .cpu_base = 0, .bus_base = 1ull << 44,
+			       .size = 1ull << 47 };
+	int ops = fake_cache_n;
+
+	for (int legacy = 0; legacy < 2; legacy++) {
+		struct virtqueue *vq = virtq_create(&win, 0, 256, legacy);
+		CHECK(vq);
+		CHECK_EQ(virtq_desc_bus(vq), (uintptr_t)vq->desc + (1ull << 44));
+		CHECK_EQ(virtq_avail_bus(vq),
+			 (uintptr_t)vq->avail + (1ull << 44));
+		CHECK_EQ(virtq_used_bus(vq), (uintptr_t)vq->used + (1ull << 44));
+		virtq_destroy(vq);
+	}
+	CHECK_EQ(fake_cache_n, ops);
+}
+
 TEST(test_virtq_create_rejects_sizes_not_power_of_two)
 {
-	CHECK(!virtq_create(0, 0, false));
-	CHECK(!virtq_create(0, 3, false));
-	CHECK(!virtq_create(0, 96, false));
-	CHECK(!virtq_create(0, 65536, false));
-	CHECK(!virtq_create(0, VIRTQ_SIZE_MAX + 1, false));
+	CHECK(!virtq_create(&test_dma, 0, 0, false));
+	CHECK(!virtq_create(&test_dma, 0, 3, false));
+	CHECK(!virtq_create(&test_dma, 0, 96, false));
+	CHECK(!virtq_create(&test_dma, 0, 65536, false));
+	CHECK(!virtq_create(&test_dma, 0, VIRTQ_SIZE_MAX + 1, false));
 }
 
 TEST(test_virtq_add_rejects_empty_buffer_and_null_token)
 {
-	struct virtqueue *vq = virtq_create(0, 4, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 4, false);
 	struct virtq_buf b = { 0x1000, 64 };
 	int token;
 
@@ -201,7 +230,7 @@ TEST(test_virtq_add_rejects_empty_buffer_and_null_token)
 
 TEST(test_virtq_empty_queue_returns_nothing)
 {
-	struct virtqueue *vq = virtq_create(0, 8, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 8, false);
 	uint32_t len = 77;
 
 	CHECK(!virtq_has_used(vq));
@@ -213,7 +242,7 @@ TEST(test_virtq_empty_queue_returns_nothing)
 
 TEST(test_virtq_fills_to_size_then_reports_full)
 {
-	struct virtqueue *vq = virtq_create(0, 16, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 16, false);
 	struct sim dev = { vq, 0, 0 };
 	int tokens[16], heads[16];
 
@@ -248,7 +277,7 @@ TEST(test_virtq_fills_to_size_then_reports_full)
 
 TEST(test_virtq_chain_puts_readable_before_writable)
 {
-	struct virtqueue *vq = virtq_create(0, 8, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 8, false);
 	struct virtq_buf bufs[3] = {
 		{ 0x1000, 12 }, { 0x2000, 1514 }, { 0x3000, 4 },
 	};
@@ -279,7 +308,7 @@ TEST(test_virtq_chain_puts_readable_before_writable)
  */
 TEST(test_virtq_indices_wrap_at_65535)
 {
-	struct virtqueue *vq = virtq_create(0, 8, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 8, false);
 	struct sim dev = { vq, 0, 0 };
 	int tokens[5];
 	int wraps = 0, straddled = 0;
@@ -336,7 +365,7 @@ struct req {
 TEST(test_virtq_random_add_complete_keeps_free_list_intact)
 {
 	enum { SIZE = 32, STEPS = 200000 };
-	struct virtqueue *vq = virtq_create(1, SIZE, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 1, SIZE, false);
 	struct sim dev = { vq, 0, 0 };
 	static struct req reqs[SIZE + 1];
 	struct req *inflight[SIZE];	/* driver's view, by head */
@@ -446,7 +475,7 @@ TEST(test_virtq_random_add_complete_keeps_free_list_intact)
 
 TEST(test_virtq_bogus_used_id_is_skipped_and_counted)
 {
-	struct virtqueue *vq = virtq_create(0, 4, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 4, false);
 	struct sim dev = { vq, 0, 0 };
 	int t[3], heads[2];
 	uint32_t len;
@@ -473,7 +502,7 @@ TEST(test_virtq_bogus_used_id_is_skipped_and_counted)
 
 TEST(test_virtq_double_completion_is_not_double_freed)
 {
-	struct virtqueue *vq = virtq_create(0, 4, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 4, false);
 	struct sim dev = { vq, 0, 0 };
 	int t1, t2, t3;
 	uint32_t len;
@@ -512,7 +541,7 @@ TEST(test_virtq_double_completion_is_not_double_freed)
 
 TEST(test_virtq_used_idx_running_ahead_breaks_queue)
 {
-	struct virtqueue *vq = virtq_create(0, 4, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 4, false);
 	int token;
 	uint32_t len;
 
@@ -536,7 +565,7 @@ TEST(test_virtq_used_idx_running_ahead_breaks_queue)
  * must be taken modulo 65536, not as plain integers. */
 TEST(test_virtq_used_idx_running_ahead_breaks_queue_across_wrap)
 {
-	struct virtqueue *vq = virtq_create(0, 4, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 4, false);
 	struct sim dev = { vq, 0, 0 };
 	int token;
 	uint32_t len;
@@ -565,7 +594,7 @@ TEST(test_virtq_used_idx_running_ahead_breaks_queue_across_wrap)
 
 TEST(test_virtq_publish_respects_no_notify)
 {
-	struct virtqueue *vq = virtq_create(0, 4, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 4, false);
 	int token;
 
 	CHECK(!virtq_publish(vq));		/* nothing added */
@@ -584,7 +613,7 @@ TEST(test_virtq_publish_respects_no_notify)
 
 TEST(test_virtq_interrupt_flag_toggles)
 {
-	struct virtqueue *vq = virtq_create(0, 4, false);
+	struct virtqueue *vq = virtq_create(&test_dma, 0, 4, false);
 
 	CHECK_EQ(vq->avail->flags, 0);
 	virtq_set_interrupts(vq, false);
@@ -596,7 +625,10 @@ TEST(test_virtq_interrupt_flag_toggles)
 
 int main(void)
 {
+	fake_cache_reset();
+	dma_dev_init_coherent(&test_dma, "virtio");
 	RUN(test_virtq_layout_meets_spec_alignment_and_sizes);
+	RUN(test_virtq_rings_are_given_as_bus_addresses_of_the_dma_window);
 	RUN(test_virtq_legacy_layout_is_what_a_legacy_device_computes);
 	RUN(test_virtq_create_rejects_sizes_not_power_of_two);
 	RUN(test_virtq_add_rejects_empty_buffer_and_null_token);
