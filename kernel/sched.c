@@ -84,10 +84,11 @@ static void schedule(void)
 static void thread_setup(struct thread *t, const char *name, int prio)
 {
 	t->tid = next_tid++;
-	t->prio = prio;
+	t->prio = t->base_prio = prio;
 	t->state = THREAD_BLOCKED;	/* until sched_wake() makes it ready */
 	strncpy(t->name, name, sizeof(t->name) - 1);
 	list_init(&t->run_node);
+	list_init(&t->held);
 	ktimer_init(&t->timeout, NULL);
 	_REENT_INIT_PTR(&t->reent);
 	list_add_tail(&t->all_node, &all_threads);
@@ -205,6 +206,21 @@ void sched_wake(struct thread *t)
 		 !heap_timer_armed(&slice_timer.node))
 		/* A peer to share the CPU with: start slicing. */
 		ktimer_arm(&slice_timer, clock_now_us() + SCHED_SLICE_US);
+}
+
+void sched_set_prio(struct thread *t, int prio)
+{
+	if (t->prio == prio)
+		return;
+	if (t->state == THREAD_READY) {
+		runq_remove(&rq, &t->run_node, t->prio);
+		runq_push(&rq, &t->run_node, prio);
+	}
+	t->prio = prio;
+	if (t != current && t->state == THREAD_READY && prio > current->prio)
+		need_resched = true;
+	else if (t == current && runq_top_prio(&rq) > prio)
+		need_resched = true;
 }
 
 void sched_block(void)

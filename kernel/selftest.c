@@ -196,6 +196,69 @@ static void test_recursive_mutex_nests(void)
 	EXPECT(m.owner == NULL, "still held after both unlocks");
 }
 
+/* --- priority inheritance ------------------------------------------------ */
+
+static struct mutex pi_lock;
+static volatile bool high_waiting, hog_done, high_won_before_hog;
+
+/* Takes the lock, then works (never blocking) until the high thread
+ * waits for it: only a boost can get it back on the CPU past the hog. */
+static void pi_low(void *arg)
+{
+	(void)arg;
+	mutex_lock(&pi_lock);
+	sem_post(&timer_sem);
+	while (!high_waiting)
+		;
+	mutex_unlock(&pi_lock);
+	sem_post(&done);
+}
+
+/* Middle priority, never blocks, for 300 ms. */
+static void pi_hog(void *arg)
+{
+	uint64_t end = clock_now_us() + 300000;
+
+	(void)arg;
+	while (clock_now_us() < end)
+		;
+	hog_done = true;
+	sem_post(&done);
+}
+
+static void pi_high(void *arg)
+{
+	(void)arg;
+	high_waiting = true;
+	mutex_lock(&pi_lock);
+	high_won_before_hog = !hog_done;
+	mutex_unlock(&pi_lock);
+	sem_post(&done);
+}
+
+/* The classic inversion: low holds the lock, high waits for it, and a
+ * middle thread that never blocks is ready. Without inheritance the
+ * middle one runs to its end before low can unlock, and high with it;
+ * with it, low runs at high's priority until it unlocks. (The net-poll
+ * thread and a socket caller are high and low.) */
+static void test_mutex_owner_inherits_a_waiters_priority(void)
+{
+	mutex_init(&pi_lock, false);
+	sem_init(&done, 0);
+	sem_init(&timer_sem, 0);
+	high_waiting = hog_done = high_won_before_hog = false;
+	thread_create("st-pi-low", PRIO_LOW, pi_low, NULL, 4096);
+	EXPECT(sem_wait(&timer_sem, clock_now_us() + 5000000) == 0,
+	       "the low thread never took the lock");
+	thread_create("st-pi-hog", PRIO_NORMAL - 2, pi_hog, NULL, 4096);
+	thread_create("st-pi-high", PRIO_HIGH, pi_high, NULL, 4096);
+	EXPECT(join(&done, 3), "threads did not finish");
+	EXPECT(high_won_before_hog,
+	       "the high thread got the lock only after the hog finished");
+	EXPECT(thread_current()->prio == thread_current()->base_prio,
+	       "a boost outlived its lock");
+}
+
 /* --- wait queues ---------------------------------------------------------- */
 
 static struct wait_queue wq;
@@ -307,6 +370,7 @@ static const struct {
 	T(test_sem_post_from_interrupt_wakes_waiter),
 	T(test_mutex_blocks_contender_until_unlock),
 	T(test_recursive_mutex_nests),
+	T(test_mutex_owner_inherits_a_waiters_priority),
 	T(test_wake_up_all_wakes_every_waiter),
 	T(test_errno_is_per_thread),
 	T(test_malloc_is_safe_across_preempting_threads),

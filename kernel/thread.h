@@ -42,7 +42,9 @@ enum thread_state {
 struct thread {
 	struct arch_context ctx;	/* must stay first: switch.S relies on it */
 	int tid;
-	int prio;
+	int prio;			/* base_prio, or a waiter's if higher */
+	int base_prio;			/* as created */
+	struct list_head held;		/* mutexes it owns (inheritance) */
 	enum thread_state state;
 	char name[THREAD_NAME_LEN];
 	struct list_head run_node;	/* run queue or wait queue */
@@ -62,6 +64,10 @@ struct thread {
 void sched_init(void);
 /* Start scheduling; called by the boot flow which becomes idle. */
 void sched_start(void) __attribute__((noreturn));
+
+/* Interrupts masked: run t at prio from now on (its place in the run
+ * queue moves with it). The mutex's priority inheritance uses it. */
+void sched_set_prio(struct thread *t, int prio);
 
 /* Create a ready thread running fn(arg). Returns NULL (and logs) when
  * memory is short. The thread ends when fn returns or calls

@@ -51,6 +51,35 @@ void mutex_init(struct mutex *m, bool recursive)
 	m->depth = 0;
 	m->recursive = recursive;
 	wait_queue_init(&m->wq);
+	list_init(&m->held_node);
+}
+
+/* Interrupts masked. The priority t runs at: its own, or that of the
+ * most urgent thread waiting on a mutex it holds. */
+static int inherited_prio(const struct thread *t)
+{
+	int prio = t->base_prio;
+	struct list_head *m, *w;
+
+	list_for_each(m, &t->held) {
+		struct mutex *mx = list_entry(m, struct mutex, held_node);
+
+		list_for_each(w, &mx->wq.waiters) {
+			const struct thread *waiter =
+				list_entry(w, struct thread, run_node);
+
+			if (waiter->prio > prio)
+				prio = waiter->prio;
+		}
+	}
+	return prio;
+}
+
+static void take(struct mutex *m, struct thread *self)
+{
+	m->owner = self;
+	m->depth = 1;
+	list_add_tail(&m->held_node, &self->held);
 }
 
 void mutex_lock(struct mutex *m)
@@ -65,10 +94,17 @@ void mutex_lock(struct mutex *m)
 			panic("thread %s locks a mutex it holds", self->name);
 		m->depth++;
 	} else {
-		while (m->owner)
+		while (m->owner) {
+			/* Priority inheritance: an owner of lower priority
+			 * runs at ours until it unlocks, or a thread of
+			 * middle priority that never blocks would keep it
+			 * (and so us) off the CPU for good. The net-poll
+			 * thread waits on sockets' callers this way. */
+			if (m->owner->prio < self->prio)
+				sched_set_prio(m->owner, self->prio);
 			wait_queue_sleep(&m->wq, WAIT_FOREVER);
-		m->owner = self;
-		m->depth = 1;
+		}
+		take(m, self);
 	}
 	arch_irq_restore(flags);
 }
@@ -83,10 +119,8 @@ bool mutex_trylock(struct mutex *m)
 		m->depth++;
 	else if (m->owner)
 		ok = false;
-	else {
-		m->owner = self;
-		m->depth = 1;
-	}
+	else
+		take(m, self);
 	arch_irq_restore(flags);
 	return ok;
 }
@@ -98,7 +132,13 @@ void mutex_unlock(struct mutex *m)
 		panic("mutex_unlock by %s, not the owner",
 		      thread_current()->name);
 	if (--m->depth == 0) {
+		struct thread *self = thread_current();
+
 		m->owner = NULL;
+		list_del(&m->held_node);
+		/* The boost this mutex's waiters gave ends here; those of
+		 * mutexes still held stay. */
+		sched_set_prio(self, inherited_prio(self));
 		wake_up_one(&m->wq);
 	}
 	arch_irq_restore(flags);

@@ -43,11 +43,15 @@ int wake_up_one(struct wait_queue *wq);
 int wake_up_all(struct wait_queue *wq);
 
 /* Sleeping mutex; recursive if made so at init (newlib wants both). */
+/* Priority inheritance: while a thread of higher priority waits, the
+ * owner runs at that priority (one level: an owner that itself waits on
+ * another mutex does not pass the boost on). */
 struct mutex {
 	struct thread *owner;
 	unsigned depth;
 	bool recursive;
 	struct wait_queue wq;
+	struct list_head held_node;	/* on owner->held */
 };
 
 void mutex_init(struct mutex *m, bool recursive);
