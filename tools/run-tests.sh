@@ -33,7 +33,7 @@ run() {
 	shift 2
 	"$@" >"$log" 2>&1
 	rc=$?
-	grep -aE '^(PASS|FAIL) ' "$log" | tee -a "$results"
+	grep -aE '^(PASS|FAIL|SKIP) ' "$log" | tee -a "$results"
 	if [ $rc -ne 0 ] && ! grep -aqE '^FAIL ' "$log"; then
 		say "FAIL $name: exited with status $rc (see $log)"
 	fi
@@ -87,6 +87,7 @@ run check_image "$logs/check-image.out" tools/check-image.py riscv64 aarch64
 # name existing.
 run setup_first_make "$logs/setup-first-make.out" tests/setup/first_make.sh
 run setup_qemu_roms "$logs/setup-qemu-roms.out" tests/setup/qemu_roms.py
+run setup_no_skip "$logs/setup-no-skip.out" tests/setup/no_skip.sh
 run refs "$logs/refs.out" tools/check-refs.py
 run setup_qemu_zcu102_gem "$logs/setup-qemu-zcu102-gem.out" \
 	tests/setup/qemu_zcu102_gem.py
