@@ -104,7 +104,7 @@ BOOT_SRCS := $(wildcard boot/$(ARCH)/*.S)
 SRCS := $(BOOT_SRCS) $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(NET_SRCS)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS))
 
-.PHONY: all deps run test debug clean distclean unit newlib bench soak FORCE
+.PHONY: all deps run test debug clean distclean unit newlib bench soak coverage FORCE
 all: $(BUILD)/kite.elf $(BUILD)/kite.bin
 
 # newlib is the slow part (2-3 minutes); it is built once per arch.
@@ -166,6 +166,8 @@ HOSTCC ?= gcc
 HOST_CFLAGS := -std=gnu11 $(WARN) -g -O1 -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -I. -DKITE_HOST
 HOST := build/host
+# make coverage builds the same tests with gcov's instrumentation too.
+HOST_CFLAGS += $(HOST_EXTRA_CFLAGS)
 # Each unit test and the portable sources it exercises.
 UNIT_test_fdt := kernel/fdt.c
 UNIT_test_timerheap := kernel/timerheap.c
@@ -267,6 +269,11 @@ include tests/fuzz/fuzz.mk
 test:
 	@tools/deps.sh test
 	@tools/run-tests.sh
+
+# Line and branch coverage of net/ by the host tests (gcov), reported,
+# not asserted: tools/coverage.sh.
+coverage:
+	@tools/coverage.sh
 
 # --- soak -------------------------------------------------------------
 # tests/boot/soak.exp for SOAK_S seconds on each arch (make test runs it

@@ -74,6 +74,8 @@ static int fake_xmit(struct netdev *dev, const void *frame, size_t len)
 
 	if (len < ETH_HLEN || len > ETH_FRAME_MAX)
 		return -EINVAL;
+	if (n->tx_full)
+		return -EAGAIN;		/* not taken: the stack keeps it */
 	n->frames_sent++;
 	dev->stats.tx_packets++;
 	dev->stats.tx_bytes += len;

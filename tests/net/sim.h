@@ -36,6 +36,7 @@ struct sim_node {
 	struct netif *nif;
 	uint64_t next_poll;	/* ms, from net_poll */
 	uint64_t frames_sent;
+	bool tx_full;		/* the driver's ring is full: -EAGAIN */
 };
 
 struct sim {
