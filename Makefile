@@ -305,7 +305,8 @@ bench:
 clean:
 	rm -rf build/riscv64/obj build/aarch64/obj build/host \
 		build/*/kite.elf build/*/kite.bin build/*/kite-at-* \
-		build/fuzz/obj build/fuzz/fuzz_*
+		build/fuzz/obj build/fuzz/fuzz_* build/coverage \
+		build/coverage.build.log
 
 distclean:
 	rm -rf build
