@@ -145,6 +145,7 @@ UNIT_test_iperf3_proto := kernel/iperf3_proto.c kernel/json.c
 UNIT_test_pci_route := drivers/pci_route.c
 UNIT_test_virtqueue := drivers/virtqueue.c
 UNIT_test_e1000_ring :=
+UNIT_test_phy := drivers/phy.c
 # IPv6 (eth.c hands it frames, so the Ethernet tests link it too), with
 # what it shares with IPv4 and ARP.
 IP6_SRCS := $(sort $(wildcard net/ip6*.c net/icmp6.c net/nd6*.c \
