@@ -2,7 +2,8 @@
 #
 #   make                 build build/$(ARCH)/kite.elf and kite.bin
 #   make run             boot it in QEMU (NIC=virtio-mmio|virtio-mmio-modern|
-#                        virtio-pci|e1000|both|none; BOARD=sifive_u on riscv64)
+#                        virtio-pci|e1000|both|none; BOARD=sifive_u on riscv64,
+#                        whose NIC is gem)
 #   make run UBOOT=1     boot kite.bin through U-Boot's booti, as a board does
 #   make test            build both arches and run every test
 #   make bench           benchmark table against a Linux guest (not a test)
@@ -18,8 +19,8 @@
 
 ARCH ?= riscv64
 BOARD ?= virt
-# sifive_u has only its own NIC, which Kite does not drive yet.
-NIC ?= $(if $(filter sifive_u,$(BOARD)),none,virtio-mmio)
+# sifive_u has only its own NIC, the Cadence GEM (drivers/gem.c).
+NIC ?= $(if $(filter sifive_u,$(BOARD)),gem,virtio-mmio)
 V ?= 0
 
 BUILD := build/$(ARCH)

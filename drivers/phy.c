@@ -158,7 +158,8 @@ int phy_start(struct phy_device *phy)
 			phy->gigabit = true;
 		}
 	}
-	if (!(bmsr & BMSR_ANEGCAPABLE))
+	phy->autoneg = bmsr & BMSR_ANEGCAPABLE;
+	if (!phy->autoneg)
 		kprintf("%s: PHY %d cannot auto-negotiate; using its "
 			"forced mode\n", phy->name, phy->addr);
 	else if (phy_write(phy, MII_BMCR, BMCR_ANENABLE | BMCR_ANRESTART) < 0)
@@ -231,7 +232,10 @@ bool phy_poll(struct phy_device *phy)
 	bmsr = phy_read(phy, MII_BMSR);
 	if (bmsr >= 0 && !phy->link && !(bmsr & BMSR_LSTATUS))
 		bmsr = phy_read(phy, MII_BMSR); /* past the latched low */
-	bmcr = phy_read(phy, MII_BMCR);
+	/* Forced mode is read from BMCR. Whether negotiation runs is what
+	 * phy_start() chose, not BMCR's bit: QEMU's PHY model clears
+	 * ANENABLE once it has "completed" negotiation. */
+	bmcr = phy->autoneg ? BMCR_ANENABLE : phy_read(phy, MII_BMCR);
 	if (bmsr < 0 || bmcr < 0) {
 		link = false;
 		goto update;
@@ -239,7 +243,7 @@ bool phy_poll(struct phy_device *phy)
 	link = bmsr & BMSR_LSTATUS;
 	/* Link before negotiation completes is a partial state
 	 * (28.2.4.1.4); wait for both, as Linux's genphy does. */
-	if ((bmcr & BMCR_ANENABLE) && !(bmsr & BMSR_ANEGCOMPLETE))
+	if (phy->autoneg && !(bmsr & BMSR_ANEGCOMPLETE))
 		link = false;
 	if (link && !phy_read_mode(phy, bmcr, &speed, &fd)) {
 		if (!phy->no_mode)

@@ -96,6 +96,7 @@ struct phy_device {
 	int addr;		/* the PHY's MDIO address; -1: no PHY */
 	uint32_t id;		/* PHYSID1 << 16 | PHYSID2 */
 	bool gigabit;		/* it can do 1000BASE-T (ESTATUS) */
+	bool autoneg;		/* negotiating, else forced (BMCR) */
 
 	/* The link as last polled; speed in Mbps, 0 while down. */
 	bool link;

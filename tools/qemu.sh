@@ -3,7 +3,9 @@
 #
 #   tools/qemu.sh run|debug|print ARCH NIC
 #
-# NIC: none; virtio-mmio (QEMU's plain -device virtio-net-device, which
+# NIC: none; gem (BOARD=sifive_u only: the board's own Cadence GEM,
+# which QEMU attaches to the first -net nic); virtio-mmio (QEMU's plain
+# -device virtio-net-device, which
 # QEMU 7.2 presents with the legacy virtio-mmio layout); virtio-mmio-modern
 # (the same with the virtio 1.x layout); virtio-pci; e1000; or both (an
 # e1000 at PCI slot 1 and a virtio-net-pci at slot 5: the same INTx line
@@ -11,8 +13,8 @@
 # GIC=3 selects GICv3 on aarch64; EL2=1 enters it at EL2 (virtualization=on).
 # BOARD=sifive_u boots riscv64 on QEMU's model of the SiFive HiFive
 # Unleashed instead of virt (kite.bin at OpenSBI's next address, its own
-# device tree); it has no PCI and no virtio-mmio, and Kite has no driver
-# yet for its Cadence GEM, so NIC=none is the only NIC there.
+# device tree); it has no PCI and no virtio-mmio: its NIC is its Cadence
+# GEM (NIC=gem, drivers/gem.c), or NIC=none.
 # PCAP=FILE records the NICs' frames in pcap files (see below).
 # UBOOT=1 boots through Debian's U-Boot with booti, as a board does
 # (see below).
@@ -33,10 +35,11 @@ riscv64/virt)
 		-kernel build/riscv64/kite.elf
 	;;
 riscv64/sifive_u)
-	[ "$nic" = none ] || {
-		echo "qemu.sh: BOARD=sifive_u takes NIC=none: its Cadence GEM has no Kite driver yet" >&2
-		exit 1
-	}
+	case $nic in
+	none|gem) ;;
+	*) echo "qemu.sh: BOARD=sifive_u takes NIC=gem (its Cadence GEM) or NIC=none" >&2
+	   exit 1 ;;
+	esac
 	set -- qemu-system-riscv64 -M sifive_u -m 256M -bios default \
 		-kernel build/riscv64/kite.bin
 	;;
@@ -119,6 +122,15 @@ user="user,restrict=on,$fwd"
 case $nic in
 none)
 	set -- "$@" -nic none ;;
+gem)
+	[ "$board" = sifive_u ] || {
+		echo "qemu.sh: NIC=gem is the GEM of BOARD=sifive_u" >&2
+		exit 1
+	}
+	# The board wires its GEM to the first NIC of the command line
+	# (nd_table[0]); -net nic names the netdev, so PCAP's filter finds
+	# n0 as with every other NIC.
+	set -- "$@" -netdev "$user,id=n0" -net nic,netdev=n0 ;;
 virtio-mmio)
 	set -- "$@" -netdev "$user,id=n0" -device virtio-net-device,netdev=n0 ;;
 virtio-mmio-modern)
