@@ -139,6 +139,47 @@ run boot_panic_riscv64_sifive_u "$logs/panic-riscv64_sifive_u.out" \
 	expect -f tests/boot/panic.exp riscv64_sifive_u \
 	"$logs/panic-riscv64_sifive_u.console" $cmd
 
+# The board's own NIC, its Cadence GEM (drivers/gem.c, PHY through
+# drivers/phy.c) on QEMU user networking: DHCP, ping, a 2 MiB TCP echo
+# through hostfwd, the GEM's PLIC line counting (tests/boot/gem.exp).
+# Then the board's tree made wrong with fdtput, the network still
+# working: the PHY's reg changed to 7 (QEMU's PHY answers at 0: the
+# driver must find it by scanning and say so), and the GEM's interrupts
+# deleted (it must poll and say so).
+pcap=$logs/gem-riscv64_sifive_u.pcap
+cmd=$(PCAP=$pcap BOARD=sifive_u tools/qemu.sh print riscv64 gem)
+run boot_gem_riscv64_sifive_u "$logs/gem-riscv64_sifive_u.out" \
+	expect -f tests/boot/gem.exp -- riscv64_sifive_u_gem \
+	"$logs/gem-riscv64_sifive_u.console" $cmd
+capture_done $? "$logs/gem-riscv64_sifive_u.out" "$pcap"
+su_dtb=$logs/sifive_u.dtb
+gem=/soc/ethernet@10090000
+if qemu-system-riscv64 -M "sifive_u,dumpdtb=$su_dtb" -m 256M -nographic \
+	-nic none >"$logs/dumpdtb-sifive_u.out" 2>&1 &&
+	cp "$su_dtb" "$logs/sifive_u-phy-reg-7.dtb" &&
+	fdtput -t x "$logs/sifive_u-phy-reg-7.dtb" "$gem/ethernet-phy@0" reg 7 &&
+	cp "$su_dtb" "$logs/sifive_u-gem-no-interrupts.dtb" &&
+	fdtput -d "$logs/sifive_u-gem-no-interrupts.dtb" "$gem" interrupts; then
+	cmd=$(BOARD=sifive_u tools/qemu.sh print riscv64 gem)
+	run boot_gem_riscv64_sifive_u_phy_reg_7 \
+		"$logs/gem-riscv64_sifive_u_phy_reg_7.out" \
+		expect -f tests/boot/gem.exp -- -log boot_log_shows_phy_found_by_scan \
+		'^eth0: no PHY at MDIO address 7, found one at 0 \(id 0x01410cc2\)' \
+		riscv64_sifive_u_gem_phy_reg_7 \
+		"$logs/gem-riscv64_sifive_u_phy_reg_7.console" $cmd \
+		-dtb "$logs/sifive_u-phy-reg-7.dtb"
+	run boot_gem_riscv64_sifive_u_no_interrupts \
+		"$logs/gem-riscv64_sifive_u_no_interrupts.out" \
+		expect -f tests/boot/gem.exp -- -polled \
+		-log boot_log_says_no_interrupt_polling \
+		'^eth0: no usable interrupt \(-?[0-9]+\), polling' \
+		riscv64_sifive_u_gem_no_interrupts \
+		"$logs/gem-riscv64_sifive_u_no_interrupts.console" $cmd \
+		-dtb "$logs/sifive_u-gem-no-interrupts.dtb"
+else
+	say "FAIL boot_gem_riscv64_sifive_u_bad_trees: could not make the edited trees (see $logs/dumpdtb-sifive_u.out)"
+fi
+
 # A device tree without /chosen/stdout-path (virt's own, with it taken
 # out by dtc's fdtput): the SBI firmware's console must stay, and the
 # whole shell work through it.
