@@ -34,7 +34,7 @@
  * stray hardware-owned descriptor there would let it write into a full
  * queue 0.
  *
- * QEMU details the driver depends on, all from cadence_gem.c: it reads
+ * QEMU details the driver depends on, all from hw/net/cadence_gem.c: it reads
  * a receive descriptor once, when it moves to it, and again only when
  * NCR is written with RE set; a full ring therefore stalls reception
  * until the driver writes NCR, which it does after giving descriptors

@@ -31,11 +31,13 @@ NICS = ["none", "virtio-mmio", "virtio-mmio-modern", "virtio-pci", "e1000",
 
 def qemu_sh_lines():
     """(name, arch, argv) for every line tools/qemu.sh prints: each ARCH and
-    NIC on virt, U-Boot's, and the HiFive Unleashed's (NIC=none only)."""
+    NIC on virt, U-Boot's, and the HiFive Unleashed's (none, and gem: its
+    own Cadence GEM)."""
     configs = [(arch, nic, {}) for arch in ("riscv64", "aarch64")
                for nic in NICS]
     configs += [(arch, "none", {"UBOOT": "1"}) for arch in ("riscv64", "aarch64")]
-    configs += [("riscv64", "none", {"BOARD": "sifive_u"})]
+    configs += [("riscv64", nic, {"BOARD": "sifive_u"})
+                for nic in ("none", "gem")]
     for arch, nic, extra in configs:
         env = dict(os.environ, **extra)
         env.pop("PCAP", None)

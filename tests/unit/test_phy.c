@@ -366,7 +366,7 @@ TEST(test_link_mode_negotiated_even_when_phy_clears_anenable)
 	fake_gigabit_phy(0);
 	CHECK_EQ(phy_attach(&phy, &bus, 0, "eth0"), 0);
 	CHECK_EQ(phy_start(&phy), 0);
-	/* QEMU's model (cadence_gem.c gem_phy_write()) stores BMCR with
+	/* QEMU's model (hw/net/cadence_gem.c, gem_phy_write()) stores BMCR with
 	 * ANENABLE cleared once "negotiation" is done. */
 	fake.regs[MII_BMCR] = 0;
 	CHECK(phy_poll(&phy));
