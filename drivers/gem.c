@@ -232,6 +232,17 @@ static bool gem_link_up(struct netdev *dev)
 	return g->phy.link;
 }
 
+static bool gem_link_mode(struct netdev *dev, unsigned *mbps, bool *full)
+{
+	struct gem *g = dev->priv;
+
+	if (!g->phy.link)
+		return false;
+	*mbps = g->phy.speed;
+	*full = g->phy.full_duplex;
+	return true;
+}
+
 static void gem_tick(struct ktimer *t)
 {
 	struct gem *g = container_of(t, struct gem, tick);
@@ -691,6 +702,7 @@ static const struct netdev_ops gem_ops = {
     .poll = gem_poll,
     .irq_enable = gem_irq_enable,
     .link_up = gem_link_up,
+    .link_mode = gem_link_mode,
 };
 
 /* --- Probe ---------------------------------------------------------------- */
