@@ -144,8 +144,9 @@ run boot_panic_riscv64_sifive_u "$logs/panic-riscv64_sifive_u.out" \
 # through hostfwd, the GEM's PLIC line counting (tests/boot/gem.exp).
 # Then the board's tree made wrong with fdtput, the network still
 # working: the PHY's reg changed to 7 (QEMU's PHY answers at 0: the
-# driver must find it by scanning and say so), and the GEM's interrupts
-# deleted (it must poll and say so).
+# driver must find it by scanning and say so), the GEM's interrupts
+# deleted (it must poll and say so), and its local-mac-address deleted
+# (it must take the address QEMU left in the GEM's SA1 registers).
 pcap=$logs/gem-riscv64_sifive_u.pcap
 cmd=$(PCAP=$pcap BOARD=sifive_u tools/qemu.sh print riscv64 gem)
 run boot_gem_riscv64_sifive_u "$logs/gem-riscv64_sifive_u.out" \
@@ -159,7 +160,9 @@ if qemu-system-riscv64 -M "sifive_u,dumpdtb=$su_dtb" -m 256M -nographic \
 	cp "$su_dtb" "$logs/sifive_u-phy-reg-7.dtb" &&
 	fdtput -t x "$logs/sifive_u-phy-reg-7.dtb" "$gem/ethernet-phy@0" reg 7 &&
 	cp "$su_dtb" "$logs/sifive_u-gem-no-interrupts.dtb" &&
-	fdtput -d "$logs/sifive_u-gem-no-interrupts.dtb" "$gem" interrupts; then
+	fdtput -d "$logs/sifive_u-gem-no-interrupts.dtb" "$gem" interrupts &&
+	cp "$su_dtb" "$logs/sifive_u-gem-no-mac.dtb" &&
+	fdtput -d "$logs/sifive_u-gem-no-mac.dtb" "$gem" local-mac-address; then
 	cmd=$(BOARD=sifive_u tools/qemu.sh print riscv64 gem)
 	run boot_gem_riscv64_sifive_u_phy_reg_7 \
 		"$logs/gem-riscv64_sifive_u_phy_reg_7.out" \
@@ -176,6 +179,13 @@ if qemu-system-riscv64 -M "sifive_u,dumpdtb=$su_dtb" -m 256M -nographic \
 		riscv64_sifive_u_gem_no_interrupts \
 		"$logs/gem-riscv64_sifive_u_no_interrupts.console" $cmd \
 		-dtb "$logs/sifive_u-gem-no-interrupts.dtb"
+	run boot_gem_riscv64_sifive_u_no_mac_in_tree \
+		"$logs/gem-riscv64_sifive_u_no_mac_in_tree.out" \
+		expect -f tests/boot/gem.exp -- -log boot_log_says_mac_from_sa1 \
+		'^eth0: mac 52:54:00:12:34:56 from the device \(SA1\)' \
+		riscv64_sifive_u_gem_no_mac_in_tree \
+		"$logs/gem-riscv64_sifive_u_no_mac_in_tree.console" $cmd \
+		-dtb "$logs/sifive_u-gem-no-mac.dtb"
 else
 	say "FAIL boot_gem_riscv64_sifive_u_bad_trees: could not make the edited trees (see $logs/dumpdtb-sifive_u.out)"
 fi
