@@ -152,7 +152,12 @@ cmd=$(PCAP=$pcap BOARD=sifive_u tools/qemu.sh print riscv64 gem)
 run boot_gem_riscv64_sifive_u "$logs/gem-riscv64_sifive_u.out" \
 	expect -f tests/boot/gem.exp -- riscv64_sifive_u_gem \
 	"$logs/gem-riscv64_sifive_u.console" $cmd
-capture_done $? "$logs/gem-riscv64_sifive_u.out" "$pcap"
+ok=$?
+# PCAP's filter finds the GEM's netdev (-net nic,netdev=n0).
+run boot_pcap_gem_riscv64_sifive_u "$logs/pcap-gem-riscv64_sifive_u.out" \
+	tools/pcap-check.py riscv64_sifive_u_gem_capture_has_guest_arp_or_icmp \
+	"$pcap" || ok=1
+capture_done $ok "$logs/gem-riscv64_sifive_u.out" "$pcap"
 su_dtb=$logs/sifive_u.dtb
 gem=/soc/ethernet@10090000
 if qemu-system-riscv64 -M "sifive_u,dumpdtb=$su_dtb" -m 256M -nographic \
