@@ -3,7 +3,8 @@
 #   make                 build build/$(ARCH)/kite.elf and kite.bin
 #   make run             boot it in QEMU (NIC=virtio-mmio|virtio-mmio-modern|
 #                        virtio-pci|e1000|both|none; BOARD=sifive_u on riscv64,
-#                        BOARD=zcu102 on aarch64 with NIC=gem|none)
+#                        whose NIC is gem or none; BOARD=zcu102 on aarch64,
+#                        NIC=gem|none)
 #   make run UBOOT=1     boot kite.bin through U-Boot's booti, as a board does
 #   make test            build both arches and run every test
 #   make bench           benchmark table against a Linux guest (not a test)
@@ -21,9 +22,9 @@
 
 ARCH ?= riscv64
 BOARD ?= virt
-# sifive_u has only its own NIC, which Kite does not drive yet; zcu102
-# its four GEMs, of which the board's tree enables one (tools/qemu.sh).
-NIC ?= $(if $(filter sifive_u,$(BOARD)),none,$(if $(filter zcu102,$(BOARD)),gem,virtio-mmio))
+# The boards have only their own NICs, Cadence GEMs (drivers/gem.c);
+# zcu102 has four, of which the board's tree enables one (tools/qemu.sh).
+NIC ?= $(if $(filter sifive_u zcu102,$(BOARD)),gem,virtio-mmio)
 V ?= 0
 
 BUILD := build/$(ARCH)
@@ -186,6 +187,7 @@ UNIT_test_virtqueue := drivers/virtqueue.c drivers/dma.c kernel/fdt.c \
 UNIT_test_dma := drivers/dma.c kernel/fdt.c tests/unit/fake_cache.c \
 	tests/unit/fake_kernel.c
 UNIT_test_e1000_ring :=
+UNIT_test_phy := drivers/phy.c
 # IPv6 (eth.c hands it frames, so the Ethernet tests link it too), with
 # what it shares with IPv4 and ARP.
 IP6_SRCS := $(sort $(wildcard net/ip6*.c net/icmp6.c net/nd6*.c \

@@ -746,11 +746,42 @@ static void show_net_if_inet6(struct seqbuf *sb)
 	net_glue_unlock();
 }
 
+/* ethtool DEV: the link's settings in ethtool(8)'s words (its Speed,
+ * Duplex and Link detected lines), from the netdev's link_mode op. */
+static int cmd_ethtool(int argc, char **argv)
+{
+	struct netdev *dev = argc == 2 ? netdev_by_name(argv[1]) : NULL;
+	unsigned mbps = 0;
+	bool full = false, up, known;
+
+	if (argc != 2) {
+		printf("usage: ethtool DEV\n");
+		return 1;
+	}
+	if (!dev) {
+		printf("Cannot get device settings: No such device\n");
+		return 1;
+	}
+	up = dev->ops->link_up(dev);
+	known = up && dev->ops->link_mode &&
+		dev->ops->link_mode(dev, &mbps, &full);
+	printf("Settings for %s:\n", dev->name);
+	if (known)
+		printf("\tSpeed: %uMb/s\n\tDuplex: %s\n", mbps,
+		       full ? "Full" : "Half");
+	else
+		printf("\tSpeed: Unknown!\n\tDuplex: Unknown! (255)\n");
+	printf("\tLink detected: %s\n", up ? "yes" : "no");
+	return 0;
+}
+
 static const struct shell_cmd net_cmds[] = {
 	{ "ip", "ip [-4|-6] link|addr|route|neigh [show [DEV]]",
 	  "interfaces, addresses, routes, neighbours (iproute2)", cmd_ip },
 	{ "arping", "arping [-c N] [-i SEC] [-s SRC] [-I DEV] HOST",
 	  "ARP-level ping of a neighbour (iputils)", cmd_arping },
+	{ "ethtool", "ethtool DEV", "link speed, duplex and carrier (ethtool)",
+	  cmd_ethtool },
 };
 
 void cmd_net_init(void)

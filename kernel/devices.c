@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "drivers/gem.h"
 #include "drivers/pci.h"
 #include "drivers/rtc.h"
 #include "drivers/virtio.h"
@@ -58,4 +59,5 @@ void kernel_probe_devices(const struct fdt *fdt)
 	/* NICs register as eth0, eth1, ... in this order. */
 	virtio_mmio_init(fdt);
 	pci_init(fdt);
+	gem_init(fdt);
 }

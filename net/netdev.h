@@ -62,6 +62,11 @@ struct netdev_ops {
 	void (*irq_enable)(struct netdev *dev, bool enable);
 	/* Current carrier state; any thread (a register read). */
 	bool (*link_up)(struct netdev *dev);
+	/* Optional (NULL: the driver cannot tell): the speed in Mbps and
+	 * the duplex the link runs at, as ethtool shows them; false while
+	 * the link is down. Any thread. */
+	bool (*link_mode)(struct netdev *dev, unsigned *mbps,
+			  bool *full_duplex);
 };
 
 struct netdev {

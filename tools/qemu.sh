@@ -3,7 +3,9 @@
 #
 #   tools/qemu.sh run|debug|print ARCH NIC
 #
-# NIC: none; virtio-mmio (QEMU's plain -device virtio-net-device, which
+# NIC: none; gem (BOARD=sifive_u and zcu102 only: the board's own
+# Cadence GEM); virtio-mmio (QEMU's plain
+# -device virtio-net-device, which
 # QEMU 7.2 presents with the legacy virtio-mmio layout); virtio-mmio-modern
 # (the same with the virtio 1.x layout); virtio-pci; e1000; or both (an
 # e1000 at PCI slot 1 and a virtio-net-pci at slot 5: the same INTx line
@@ -11,8 +13,8 @@
 # GIC=3 selects GICv3 on aarch64; EL2=1 enters it at EL2 (virtualization=on).
 # BOARD=sifive_u boots riscv64 on QEMU's model of the SiFive HiFive
 # Unleashed instead of virt (kite.bin at OpenSBI's next address, its own
-# device tree); it has no PCI and no virtio-mmio, and Kite has no driver
-# yet for its Cadence GEM, so NIC=none is the only NIC there.
+# device tree); it has no PCI and no virtio-mmio: its NIC is its Cadence
+# GEM (NIC=gem, drivers/gem.c), or NIC=none.
 # BOARD=zcu102 boots aarch64 on QEMU's Xilinx ZCU102 (xlnx-zcu102) with
 # the board's own device tree, fetched once by tools/board-dtb.sh; NIC
 # is gem (user networking on the GEM the tree enables) or none.
@@ -76,10 +78,11 @@ riscv64/virt)
 		-kernel "$kernel"
 	;;
 riscv64/sifive_u)
-	[ "$nic" = none ] || {
-		echo "qemu.sh: BOARD=sifive_u takes NIC=none: its Cadence GEM has no Kite driver yet" >&2
-		exit 1
-	}
+	case $nic in
+	none|gem) ;;
+	*) echo "qemu.sh: BOARD=sifive_u takes NIC=gem (its Cadence GEM) or NIC=none" >&2
+	   exit 1 ;;
+	esac
 	set -- qemu-system-riscv64 -M sifive_u -m 256M -bios default \
 		-kernel build/riscv64/kite.bin
 	;;
@@ -214,6 +217,11 @@ both)
 	set -- "$@" -netdev "$user,id=n0" -device e1000,netdev=n0,addr=1 \
 		-netdev user,restrict=on,id=n1 -device virtio-net-pci,netdev=n1,addr=5 ;;
 gem)
+	# A board's own GEMs take the NICs of the command line in order
+	# (-net nic / -nic, QEMU's nd_table); -net nic names the netdev, so
+	# PCAP's filter finds n0 as with every other NIC. sifive_u has one
+	# GEM.
+	#
 	# The ZynqMP SoC makes its four GEMs itself (ff0b0000, ff0c0000,
 	# ff0d0000, ff0e0000) and gives GEM i the i-th NIC of the command
 	# line (-net nic / -nic, QEMU's nd_table; hw/arm/xlnx-zynqmp.c);
@@ -223,12 +231,20 @@ gem)
 	# not connected to host network": that is the point) and the user
 	# network is the fourth. `info network` shows n0 on cadence_gem.3,
 	# `info qtree` that device at mmio 00000000ff0e0000.
-	[ "$board" = zcu102 ] || { echo "qemu.sh: NIC=gem is for BOARD=zcu102" >&2; exit 1; }
-	for i in 0 1 2; do
-		set -- "$@" -netdev hubport,id=idle$i,hubid=$i \
-			-net nic,model=cadence_gem,netdev=idle$i
-	done
-	set -- "$@" -netdev "$user,id=n0" -net nic,model=cadence_gem,netdev=n0 ;;
+	case $board in
+	sifive_u)
+		set -- "$@" -netdev "$user,id=n0" -net nic,netdev=n0 ;;
+	zcu102)
+		for i in 0 1 2; do
+			set -- "$@" -netdev hubport,id=idle$i,hubid=$i \
+				-net nic,model=cadence_gem,netdev=idle$i
+		done
+		set -- "$@" -netdev "$user,id=n0" \
+			-net nic,model=cadence_gem,netdev=n0 ;;
+	*)
+		echo "qemu.sh: NIC=gem is the GEM of BOARD=sifive_u or zcu102" >&2
+		exit 1 ;;
+	esac ;;
 *)
 	echo "qemu.sh: unknown NIC $nic" >&2; exit 1 ;;
 esac

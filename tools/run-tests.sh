@@ -180,6 +180,7 @@ else
 		say "FAIL $t: tools/board-dtb.sh could not fetch the ZCU102 tree (see $logs/zcu102-dtb.out)"
 	done
 fi
+
 # TAG ARCH GIC ADDR: the same image where QEMU does not put it by
 # default (tools/qemu.sh LOAD_ADDR; riscv64: wrapped in an ELF that QEMU
 # loads there and OpenSBI enters there; aarch64: a copy whose header's
@@ -203,6 +204,77 @@ EOT
 # the banner. (aarch64 has no console that early: it parks.)
 run boot_reloc_refusals_riscv64 "$logs/reloc-refusals-riscv64.out" \
 	tests/boot/reloc_refusals.py "$logs/reloc-refusals-riscv64"
+
+# The board's own NIC, its Cadence GEM (drivers/gem.c, PHY through
+# drivers/phy.c) on QEMU user networking: DHCP, ping, a 2 MiB TCP echo
+# through hostfwd, the GEM's PLIC line counting (tests/boot/gem.exp).
+# Then the board's tree made wrong with fdtput, the network still
+# working: the PHY's reg changed to 7 (QEMU's PHY answers at 0: the
+# driver must find it by scanning and say so), the GEM's interrupts
+# deleted (it must poll and say so), and its local-mac-address deleted
+# (it must take the address QEMU left in the GEM's SA1 registers).
+pcap=$logs/gem-riscv64_sifive_u.pcap
+cmd=$(PCAP=$pcap BOARD=sifive_u tools/qemu.sh print riscv64 gem)
+run boot_gem_riscv64_sifive_u "$logs/gem-riscv64_sifive_u.out" \
+	expect -f tests/boot/gem.exp -- riscv64_sifive_u_gem \
+	"$logs/gem-riscv64_sifive_u.console" $cmd
+ok=$?
+# PCAP's filter finds the GEM's netdev (-net nic,netdev=n0).
+run boot_pcap_gem_riscv64_sifive_u "$logs/pcap-gem-riscv64_sifive_u.out" \
+	tools/pcap-check.py riscv64_sifive_u_gem_capture_has_guest_arp_or_icmp \
+	"$pcap" || ok=1
+capture_done $ok "$logs/gem-riscv64_sifive_u.out" "$pcap"
+su_dtb=$logs/sifive_u.dtb
+gem=/soc/ethernet@10090000
+if qemu-system-riscv64 -M "sifive_u,dumpdtb=$su_dtb" -m 256M -nographic \
+	-nic none >"$logs/dumpdtb-sifive_u.out" 2>&1 &&
+	cp "$su_dtb" "$logs/sifive_u-phy-reg-7.dtb" &&
+	fdtput -t x "$logs/sifive_u-phy-reg-7.dtb" "$gem/ethernet-phy@0" reg 7 &&
+	cp "$su_dtb" "$logs/sifive_u-gem-no-interrupts.dtb" &&
+	fdtput -d "$logs/sifive_u-gem-no-interrupts.dtb" "$gem" interrupts &&
+	cp "$su_dtb" "$logs/sifive_u-gem-no-mac.dtb" &&
+	fdtput -d "$logs/sifive_u-gem-no-mac.dtb" "$gem" local-mac-address; then
+	cmd=$(BOARD=sifive_u tools/qemu.sh print riscv64 gem)
+	run boot_gem_riscv64_sifive_u_phy_reg_7 \
+		"$logs/gem-riscv64_sifive_u_phy_reg_7.out" \
+		expect -f tests/boot/gem.exp -- -log boot_log_shows_phy_found_by_scan \
+		'^eth0: no PHY at MDIO address 7, found one at 0 \(id 0x01410cc2\)' \
+		riscv64_sifive_u_gem_phy_reg_7 \
+		"$logs/gem-riscv64_sifive_u_phy_reg_7.console" $cmd \
+		-dtb "$logs/sifive_u-phy-reg-7.dtb"
+	run boot_gem_riscv64_sifive_u_no_interrupts \
+		"$logs/gem-riscv64_sifive_u_no_interrupts.out" \
+		expect -f tests/boot/gem.exp -- -polled \
+		-log boot_log_says_no_interrupt_polling \
+		'^eth0: no usable interrupt \(-?[0-9]+\), polling' \
+		riscv64_sifive_u_gem_no_interrupts \
+		"$logs/gem-riscv64_sifive_u_no_interrupts.console" $cmd \
+		-dtb "$logs/sifive_u-gem-no-interrupts.dtb"
+	run boot_gem_riscv64_sifive_u_no_mac_in_tree \
+		"$logs/gem-riscv64_sifive_u_no_mac_in_tree.out" \
+		expect -f tests/boot/gem.exp -- -log boot_log_says_mac_from_sa1 \
+		'^eth0: mac 52:54:00:12:34:56 from the device \(SA1\)' \
+		riscv64_sifive_u_gem_no_mac_in_tree \
+		"$logs/gem-riscv64_sifive_u_no_mac_in_tree.console" $cmd \
+		-dtb "$logs/sifive_u-gem-no-mac.dtb"
+else
+	say "FAIL boot_gem_riscv64_sifive_u_bad_trees: could not make the edited trees (see $logs/dumpdtb-sifive_u.out)"
+fi
+
+# The same driver on the ZCU102's GEM3 (cdns,zynqmp-gem: two queues,
+# 64-bit descriptors, an SPI on the GIC-400), with the board's own tree,
+# whose PHY address (12) is not where QEMU's PHY answers (23): the
+# driver must find it by scanning and say so; then the whole of gem.exp.
+if cmd=$(BOARD=zcu102 tools/qemu.sh print aarch64 gem 2>"$logs/zcu102-gem-dtb.out"); then
+	run boot_gem_aarch64_zcu102 "$logs/gem-aarch64_zcu102.out" \
+		expect -f tests/boot/gem.exp -- \
+		-board ethernet@ff0e0000 52:54:00:12:34:59 "GICv2 95" \
+		-log boot_log_shows_phy_found_by_scan \
+		'^eth0: no PHY at MDIO address 12, found one at 23 ' \
+		aarch64_zcu102_gem "$logs/gem-aarch64_zcu102.console" $cmd
+else
+	say "FAIL boot_gem_aarch64_zcu102: tools/board-dtb.sh could not fetch the ZCU102 tree (see $logs/zcu102-gem-dtb.out)"
+fi
 
 # A device tree without /chosen/stdout-path (virt's own, with it taken
 # out by dtc's fdtput): the SBI firmware's console must stay, and the

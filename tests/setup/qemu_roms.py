@@ -31,13 +31,15 @@ NICS = ["none", "virtio-mmio", "virtio-mmio-modern", "virtio-pci", "e1000",
 
 def qemu_sh_lines():
     """(name, arch, argv) for every line tools/qemu.sh prints: each ARCH and
-    NIC on virt, U-Boot's, the HiFive Unleashed's (NIC=none only) and the
-    ZCU102's (NIC=none and gem; its device tree fetched by
-    tools/board-dtb.sh). argv is None, with why, if qemu.sh printed none."""
+    NIC on virt, U-Boot's, the HiFive Unleashed's (none, and gem: its
+    own Cadence GEM) and the ZCU102's (none and gem; its device tree
+    fetched by tools/board-dtb.sh). argv is None, with why, if qemu.sh
+    printed none."""
     configs = [(arch, nic, {}) for arch in ("riscv64", "aarch64")
                for nic in NICS]
     configs += [(arch, "none", {"UBOOT": "1"}) for arch in ("riscv64", "aarch64")]
-    configs += [("riscv64", "none", {"BOARD": "sifive_u"})]
+    configs += [("riscv64", nic, {"BOARD": "sifive_u"})
+                for nic in ("none", "gem")]
     configs += [("aarch64", nic, {"BOARD": "zcu102"}) for nic in ("none", "gem")]
     for arch, nic, extra in configs:
         env = dict(os.environ, **extra)
