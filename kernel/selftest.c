@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "kernel/shell.h"
 #include "kernel/thread.h"
@@ -259,6 +262,91 @@ static void test_mutex_owner_inherits_a_waiters_priority(void)
 	       "a boost outlived its lock");
 }
 
+/* --- a socket closed under a blocked caller ------------------------------ */
+
+static volatile int blocked_ret, blocked_errno;
+static volatile bool blocked_started;
+
+static void accept_blocker(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+
+	blocked_started = true;
+	blocked_ret = accept(fd, NULL, NULL);
+	blocked_errno = errno;
+	sem_post(&done);
+}
+
+static void recv_blocker(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	char c;
+
+	blocked_started = true;
+	blocked_ret = (int)recv(fd, &c, 1, 0);
+	blocked_errno = errno;
+	sem_post(&done);
+}
+
+/* close() by one thread while another sleeps in fn on fd: the sleeper
+ * must wake at once and fail with EBADF (POSIX leaves it open; Linux
+ * wakes it for a shutdown, and a closed descriptor cannot be waited on
+ * for ever). Returns NULL, or why not. */
+static const char *close_wakes(void (*fn)(void *), int fd)
+{
+	blocked_ret = 0;
+	blocked_errno = 0;
+	blocked_started = false;
+	sem_init(&done, 0);
+	if (!thread_create("st-blocker", PRIO_NORMAL + 1, fn,
+			   (void *)(intptr_t)fd, 8192))
+		return "no thread";
+	if (!blocked_started)
+		return "the blocker did not run";
+	thread_sleep_us(20000);		/* it sleeps in the call */
+	if (sem_wait(&done, clock_now_us()) == 0)
+		return "the call returned before the close";
+	close(fd);
+	if (sem_wait(&done, clock_now_us() + 2000000) < 0)
+		return "still blocked 2 s after the close";
+	if (blocked_ret != -1 || blocked_errno != EBADF)
+		return "did not fail with EBADF";
+	return NULL;
+}
+
+static void test_close_wakes_a_thread_blocked_in_accept_or_recv(void)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_port = htons(4999),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	const char *why;
+
+	EXPECT(l >= 0, "socket: errno %d", errno);
+	EXPECT(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	       listen(l, 4) == 0, "bind/listen: errno %d", errno);
+	why = close_wakes(accept_blocker, l);
+	EXPECT(!why, "accept: %s (returned %d, errno %d)", why, blocked_ret,
+	       blocked_errno);
+
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	EXPECT(l >= 0 && c >= 0, "socket: errno %d", errno);
+	EXPECT(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	       listen(l, 4) == 0, "bind/listen again: errno %d", errno);
+	EXPECT(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0,
+	       "connect: errno %d", errno);
+	int s = accept(l, NULL, NULL);
+	EXPECT(s >= 0, "accept: errno %d", errno);
+	why = close_wakes(recv_blocker, c);
+	close(s);
+	close(l);
+	EXPECT(!why, "recv: %s (returned %d, errno %d)", why, blocked_ret,
+	       blocked_errno);
+}
+
 /* --- wait queues ---------------------------------------------------------- */
 
 static struct wait_queue wq;
@@ -371,6 +459,7 @@ static const struct {
 	T(test_mutex_blocks_contender_until_unlock),
 	T(test_recursive_mutex_nests),
 	T(test_mutex_owner_inherits_a_waiters_priority),
+	T(test_close_wakes_a_thread_blocked_in_accept_or_recv),
 	T(test_wake_up_all_wakes_every_waiter),
 	T(test_errno_is_per_thread),
 	T(test_malloc_is_safe_across_preempting_threads),
