@@ -1166,22 +1166,24 @@ static int set_opt(struct socket *so, int level, int name, const void *val,
 			net_glue_kick();
 		return err;
 	}
-	if (level == IPPROTO_TCP && name == TCP_NODELAY) {
+	if (level == IPPROTO_TCP &&
+	    (name == TCP_NODELAY || name == TCP_LINGER2)) {
 		int v;
 		if (len < sizeof(int))
 			return -EINVAL;
 		memcpy(&v, val, sizeof(v));
 		stack_lock();
+		err = 0;
 		if (!so->sk)
 			err = -EBADF;
 		else if (!sock_stream(so))
 			err = -EOPNOTSUPP;
-		else {
+		else if (name == TCP_NODELAY)
 			tcp_set_nodelay(tcp_sk(so->sk), v != 0);
-			err = 0;
-		}
+		else
+			tcp_set_linger2(tcp_sk(so->sk), v);
 		net_glue_unlock();
-		if (!err && v)
+		if (!err && name == TCP_NODELAY && v)
 			net_glue_kick();	/* what Nagle held may go */
 		return err;
 	}
@@ -1268,6 +1270,9 @@ static int get_opt(struct socket *so, int level, int name, void *val,
 	else if (level == IPPROTO_TCP && name == TCP_NODELAY &&
 		 sock_stream(so))
 		v = (tcp_sk(so->sk)->flags & TF_NODELAY) != 0;
+	else if (level == IPPROTO_TCP && name == TCP_LINGER2 &&
+		 sock_stream(so))
+		v = tcp_get_linger2(s, tcp_sk(so->sk));
 	else if (level != SOL_SOCKET)
 		err = -ENOPROTOOPT;
 	else if (name == SO_ERROR)

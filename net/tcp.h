@@ -71,6 +71,7 @@
 #define TCP_OOO_MAX		4	/* out-of-order ranges (SACK blocks) */
 #define TCP_CHALLENGE_ACK_LIMIT	1000	/* per second: tcp_challenge_ack_limit */
 #define TCP_INVALID_RATELIMIT	500U	/* ms: tcp_invalid_ratelimit */
+#define TCP_FIN_TIMEOUT_MAX	120000	/* ms: the most TCP_LINGER2 takes */
 /* s: a TS.Recent older than this is too old for PAWS to judge by (RFC
  * 7323 5.5; Linux's TCP_PAWS_24DAYS): the peer's clock may have
  * wrapped past half its space at 1 ms a tick. */
@@ -162,6 +163,9 @@ struct tcp_sock {
 
 	struct tcp_rtt rtt;
 	struct tcp_cc cc;
+	/* TCP_LINGER2: ms an orphan waits for the peer's FIN in
+	 * FIN_WAIT_2; 0: tcp_fin_timeout; negative: reset instead. */
+	int32_t linger2;
 
 	/* Rings. snd: bytes from SND.UNA (SYN excluded), snd_len of them. */
 	uint8_t *sndbuf, *rcvbuf;
@@ -416,6 +420,16 @@ void tcp_set_keepalive(struct net_stack *s, struct tcp_sock *tp, bool on);
 unsigned tcp_poll_events(struct net_stack *s, struct tcp_sock *tp);
 /* TCP_NODELAY. */
 void tcp_set_nodelay(struct tcp_sock *tp, bool on);
+/* TCP_LINGER2, as Linux: secs an orphan waits in FIN_WAIT_2 for the
+ * peer's FIN (0: net.ipv4.tcp_fin_timeout; more than 120 s: 120 s), or
+ * negative: no FIN_WAIT_2 at all, the connection is reset (or, if the
+ * peer already acknowledged our FIN, dropped) instead. The getter
+ * answers in seconds, tcp_fin_timeout for 0, -1 for a reset. */
+void tcp_set_linger2(struct tcp_sock *tp, int secs);
+int tcp_get_linger2(const struct net_stack *s, const struct tcp_sock *tp);
+/* How long tp, orphaned, waits in FIN_WAIT_2 (ms; its linger2 >= 0). */
+uint32_t tcp_fin_wait2_ms(const struct net_stack *s,
+			  const struct tcp_sock *tp);
 /* Every listener, connection and TIME_WAIT record, once each, in no
  * particular order. fn must not call into the stack. */
 void tcp_foreach(struct net_stack *s,

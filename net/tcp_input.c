@@ -150,6 +150,7 @@ static struct tcp_sock *new_child(struct net_stack *s, struct tcp_sock *l,
 	tp->sk.rcvbuf = l->sk.rcvbuf;	/* inherited, as on Linux */
 	tp->sk.sndbuf = l->sk.sndbuf;
 	tp->sk.ttl = l->sk.ttl;
+	tp->linger2 = l->linger2;	/* inherited, as Linux's clone */
 	tcp_size_buffers(tp);
 	if (tcp_port_get(s, fams, l->sk.lport, reuse ? PORT_REUSE : 0)) {
 		tcp_free(s, tp);
@@ -658,8 +659,14 @@ static bool ack_input(struct net_stack *s, struct tcp_sock *tp,
 		}
 		if (g->flags & TCP_FIN)
 			break;
-		tcp_time_wait(s, tp, TCP_FIN_WAIT_2,
-			      s->tcp.sysctl.fin_timeout * 1000);
+		if (tp->linger2 < 0) {
+			/* TCP_LINGER2 < 0: no FIN_WAIT_2 at all (Linux
+			 * drops it so, without a reset). */
+			s->mib.tcp.TCPAbortOnData++;
+			tcp_done(s, tp);
+			return false;
+		}
+		tcp_time_wait(s, tp, TCP_FIN_WAIT_2, tcp_fin_wait2_ms(s, tp));
 		return false;
 	case TCP_CLOSING:
 		if (fin_acked) {

@@ -471,9 +471,15 @@ void tcp_close(struct net_stack *s, struct tcp_sock *tp)
 	tcp_shutdown(s, tp, NET_SHUT_RD | NET_SHUT_WR);
 	if (tp->state == TCP_FIN_WAIT_2) {
 		/* Our FIN is acknowledged already: only the peer's is
-		 * awaited, by a FIN_WAIT_2 record (Linux's tcp_close()). */
-		tcp_time_wait(s, tp, TCP_FIN_WAIT_2,
-			      s->tcp.sysctl.fin_timeout * 1000);
+		 * awaited, by a FIN_WAIT_2 record (Linux's tcp_close()),
+		 * unless TCP_LINGER2 says reset. */
+		if (tp->linger2 < 0) {
+			s->mib.tcp.TCPAbortOnLinger++;
+			tcp_send_rst_for(s, tp);
+			tcp_done(s, tp);
+			return;
+		}
+		tcp_time_wait(s, tp, TCP_FIN_WAIT_2, tcp_fin_wait2_ms(s, tp));
 		return;
 	}
 	if (s->tcp.orphans > s->tcp.sysctl.max_orphans) {
@@ -538,4 +544,26 @@ void tcp_set_nodelay(struct tcp_sock *tp, bool on)
 		tp->flags |= TF_NODELAY;
 	else
 		tp->flags &= ~TF_NODELAY;
+}
+
+void tcp_set_linger2(struct tcp_sock *tp, int secs)
+{
+	if (secs < 0)
+		tp->linger2 = -1;
+	else if (secs > TCP_FIN_TIMEOUT_MAX / 1000)
+		tp->linger2 = TCP_FIN_TIMEOUT_MAX;
+	else
+		tp->linger2 = secs * 1000;
+}
+
+uint32_t tcp_fin_wait2_ms(const struct net_stack *s,
+			  const struct tcp_sock *tp)
+{
+	return tp->linger2 > 0 ? (uint32_t)tp->linger2
+			       : s->tcp.sysctl.fin_timeout * 1000;
+}
+
+int tcp_get_linger2(const struct net_stack *s, const struct tcp_sock *tp)
+{
+	return tp->linger2 < 0 ? -1 : (int)(tcp_fin_wait2_ms(s, tp) / 1000);
 }

@@ -182,6 +182,90 @@ TEST(test_orphan_fin_wait_2_record_expires_after_fin_timeout)
 	teardown();
 }
 
+/*
+ * TCP_LINGER2 (Linux's meaning): a positive value is how long this
+ * socket's orphan waits in FIN_WAIT_2, in place of tcp_fin_timeout (60
+ * s); 0 means tcp_fin_timeout; a value above TCP_FIN_TIMEOUT_MAX (120 s)
+ * is taken as 120 s, and anything negative reads back as -1.
+ */
+TEST(test_tcp_linger2_sets_this_sockets_fin_wait_2_time)
+{
+	struct tcp_sock *c, *s;
+	uint16_t cport;
+
+	setup();
+	open_pair(&c, &s);
+	tcp_close(ST(1), lsn);
+	CHECK_EQ(tcp_get_linger2(ST(0), c), 60);	/* tcp_fin_timeout */
+	tcp_set_linger2(c, 500);
+	CHECK_EQ(tcp_get_linger2(ST(0), c), 120);
+	tcp_set_linger2(c, -7);
+	CHECK_EQ(tcp_get_linger2(ST(0), c), -1);
+	tcp_set_linger2(c, 5);
+	CHECK_EQ(tcp_get_linger2(ST(0), c), 5);
+	cport = c->sk.lport;
+	tcp_close(ST(0), c);
+	CHECK(RUN_UNTIL(100, tw_of(0, cport, 1, PORT) != NULL));
+	uint64_t t0 = sim.now;
+
+	run_to(t0 + 4900);
+	CHECK(tw_of(0, cport, 1, PORT) != NULL);
+	run_to(t0 + 5100);
+	CHECK(tw_of(0, cport, 1, PORT) == NULL);
+	tcp_close(ST(1), s);
+	run(20);
+	teardown();
+}
+
+/*
+ * A negative TCP_LINGER2 wants no FIN_WAIT_2 at all. Closed in
+ * FIN_WAIT_2 (our FIN already acknowledged), the connection is reset
+ * (TCPAbortOnLinger) and the peer sees it; closed earlier, the
+ * orphan is dropped the moment its FIN is acknowledged (Linux's
+ * tcp_rcv_state_process(), counted in TCPAbortOnData), leaving no
+ * FIN_WAIT_2 record.
+ */
+TEST(test_tcp_negative_linger2_resets_or_drops_instead_of_fin_wait_2)
+{
+	struct tcp_sock *c, *s;
+	uint16_t cport;
+	char b[4];
+
+	setup();
+	open_pair(&c, &s);
+	tcp_set_linger2(c, -1);
+	CHECK_EQ(tcp_shutdown(ST(0), c, NET_SHUT_WR), 0);
+	CHECK(RUN_UNTIL(100, c->state == TCP_FIN_WAIT_2));
+	unsigned mark = wire_n;
+
+	cport = c->sk.lport;
+	tcp_close(ST(0), c);
+	CHECK_EQ(wire_count(mark, 0, TCP_RST, 0), 1);
+	CHECK_EQ(ST(0)->mib.tcp.TCPAbortOnLinger, 1);
+	CHECK(tw_of(0, cport, 1, PORT) == NULL);
+	run(20);
+	/* The peer, in CLOSE_WAIT, is reset: EPIPE, as Linux's tcp_reset()
+	 * says in that state. */
+	CHECK_EQ(s->state, TCP_CLOSED);
+	CHECK_EQ(tcp_recv(ST(1), s, b, sizeof(b)), -EPIPE);
+	tcp_close(ST(1), s);
+
+	/* Closed from ESTABLISHED: the orphan goes when its FIN is ACKed. */
+	struct tcp_sock *c2, *s2;
+
+	connect_accept(0, 1, lsn, &c2, &s2);
+	tcp_set_linger2(c2, -1);
+	cport = c2->sk.lport;
+	tcp_close(ST(0), c2);
+	CHECK(RUN_UNTIL(100, ST(0)->tcp.allocated == 0));
+	CHECK(tw_of(0, cport, 1, PORT) == NULL);
+	CHECK_EQ(ST(0)->mib.tcp.TCPAbortOnData, 1);
+	tcp_close(ST(1), s2);
+	tcp_close(ST(1), lsn);
+	run(1000);
+	teardown();
+}
+
 TEST(test_fin_at_fin_wait_2_record_moves_it_to_time_wait_for_60s)
 {
 	struct tcp_sock *s;
@@ -249,6 +333,8 @@ int main(void)
 	RUN(test_orphan_behind_zero_window_removed_after_max_linger_with_rst);
 	RUN(test_orphan_to_vanished_peer_gives_up_after_orphan_retries);
 	RUN(test_orphan_fin_wait_2_record_expires_after_fin_timeout);
+	RUN(test_tcp_linger2_sets_this_sockets_fin_wait_2_time);
+	RUN(test_tcp_negative_linger2_resets_or_drops_instead_of_fin_wait_2);
 	RUN(test_fin_at_fin_wait_2_record_moves_it_to_time_wait_for_60s);
 	RUN(test_data_at_fin_wait_2_record_draws_rst_and_ends_it);
 	TEST_EXIT();
