@@ -347,6 +347,52 @@ static void test_close_wakes_a_thread_blocked_in_accept_or_recv(void)
 	       blocked_errno);
 }
 
+/* close() with SO_LINGER {1, N} on a connection whose FIN cannot be
+ * acknowledged waits N seconds, then returns (the connection goes on as
+ * an orphan), as Linux's tcp_close() does. The FIN is held by a peer
+ * that never reads: its window is shut, and the FIN waits behind the
+ * unsent data. Over loopback, so no network is needed. */
+static void test_close_with_so_linger_waits_its_seconds_then_returns(void)
+{
+	static char junk[4096];
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_port = htons(4998),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	struct linger lg = { .l_onoff = 1, .l_linger = 1 };
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+
+	EXPECT(l >= 0 && c >= 0, "socket: errno %d", errno);
+	EXPECT(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	       listen(l, 4) == 0, "bind/listen: errno %d", errno);
+	EXPECT(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0,
+	       "connect: errno %d", errno);
+	int s = accept(l, NULL, NULL);
+	EXPECT(s >= 0, "accept: errno %d", errno);
+	/* Fill the peer's ring and ours: send until it would block, for
+	 * a while, so the stack has moved all it can. */
+	for (int quiet = 0; quiet < 20;) {
+		if (send(c, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+			quiet = 0;
+		else
+			quiet++, thread_sleep_us(5000);
+	}
+	EXPECT(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == 0,
+	       "SO_LINGER: errno %d", errno);
+	uint64_t t0 = clock_now_us();
+	int r = close(c);
+	uint64_t took = clock_now_us() - t0;
+
+	close(s);	/* unread data: reset, which ends the orphan too */
+	close(l);
+	EXPECT(r == 0, "close returned %d (errno %d)", r, errno);
+	EXPECT(took >= 1000000 && took < 3000000,
+	       "close took %llu us, not about 1 s",
+	       (unsigned long long)took);
+}
+
 /* --- wait queues ---------------------------------------------------------- */
 
 static struct wait_queue wq;
@@ -460,6 +506,7 @@ static const struct {
 	T(test_recursive_mutex_nests),
 	T(test_mutex_owner_inherits_a_waiters_priority),
 	T(test_close_wakes_a_thread_blocked_in_accept_or_recv),
+	T(test_close_with_so_linger_waits_its_seconds_then_returns),
 	T(test_wake_up_all_wakes_every_waiter),
 	T(test_errno_is_per_thread),
 	T(test_malloc_is_safe_across_preempting_threads),
