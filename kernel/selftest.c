@@ -288,6 +288,19 @@ static void recv_blocker(void *arg)
 	sem_post(&done);
 }
 
+static void send_blocker(void *arg)
+{
+	static char junk[4096];
+	int fd = (int)(intptr_t)arg;
+
+	blocked_started = true;
+	do
+		blocked_ret = (int)send(fd, junk, sizeof(junk), 0);
+	while (blocked_ret > 0);
+	blocked_errno = errno;
+	sem_post(&done);
+}
+
 /* close() by one thread while another sleeps in fn on fd: the sleeper
  * must wake at once and fail with EBADF (POSIX leaves it open; Linux
  * wakes it for a shutdown, and a closed descriptor cannot be waited on
@@ -314,7 +327,7 @@ static const char *close_wakes(void (*fn)(void *), int fd)
 	return NULL;
 }
 
-static void test_close_wakes_a_thread_blocked_in_accept_or_recv(void)
+static void test_close_wakes_a_thread_blocked_in_accept_recv_or_send(void)
 {
 	struct sockaddr_in a = {
 		.sin_family = AF_INET,
@@ -342,8 +355,19 @@ static void test_close_wakes_a_thread_blocked_in_accept_or_recv(void)
 	EXPECT(s >= 0, "accept: errno %d", errno);
 	why = close_wakes(recv_blocker, c);
 	close(s);
-	close(l);
 	EXPECT(!why, "recv: %s (returned %d, errno %d)", why, blocked_ret,
+	       blocked_errno);
+
+	/* send: a peer that never reads fills both rings first. */
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	EXPECT(c >= 0 && connect(c, (struct sockaddr *)&a, sizeof(a)) == 0,
+	       "connect: errno %d", errno);
+	s = accept(l, NULL, NULL);
+	EXPECT(s >= 0, "accept: errno %d", errno);
+	why = close_wakes(send_blocker, c);
+	close(s);
+	close(l);
+	EXPECT(!why, "send: %s (returned %d, errno %d)", why, blocked_ret,
 	       blocked_errno);
 }
 
@@ -505,7 +529,7 @@ static const struct {
 	T(test_mutex_blocks_contender_until_unlock),
 	T(test_recursive_mutex_nests),
 	T(test_mutex_owner_inherits_a_waiters_priority),
-	T(test_close_wakes_a_thread_blocked_in_accept_or_recv),
+	T(test_close_wakes_a_thread_blocked_in_accept_recv_or_send),
 	T(test_close_with_so_linger_waits_its_seconds_then_returns),
 	T(test_wake_up_all_wakes_every_waiter),
 	T(test_errno_is_per_thread),
