@@ -327,43 +327,61 @@ static const char *close_wakes(void (*fn)(void *), int fd)
 	return NULL;
 }
 
-static void test_close_wakes_a_thread_blocked_in_accept_recv_or_send(void)
+/* A listener on 127.0.0.1:port, or -1. */
+static int loopback_listener(uint16_t port, struct sockaddr_in *a)
 {
-	struct sockaddr_in a = {
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	*a = (struct sockaddr_in){
 		.sin_family = AF_INET,
-		.sin_port = htons(4999),
+		.sin_port = htons(port),
 		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
 	};
-	int l = socket(AF_INET, SOCK_STREAM, 0);
+	if (l >= 0 && (bind(l, (struct sockaddr *)a, sizeof(*a)) < 0 ||
+		       listen(l, 4) < 0)) {
+		close(l);
+		return -1;
+	}
+	return l;
+}
+
+/* A connection to listener l at a: the client's descriptor, the
+ * server's in *s; -1 on failure. */
+static int loopback_pair(int l, const struct sockaddr_in *a, int *s)
+{
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (c < 0 || connect(c, (const struct sockaddr *)a, sizeof(*a)) < 0 ||
+	    (*s = accept(l, NULL, NULL)) < 0) {
+		close(c);
+		return -1;
+	}
+	return c;
+}
+
+static void test_close_wakes_a_thread_blocked_in_accept_recv_or_send(void)
+{
+	struct sockaddr_in a;
+	int l = loopback_listener(4999, &a), c, s;
 	const char *why;
 
-	EXPECT(l >= 0, "socket: errno %d", errno);
-	EXPECT(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	       listen(l, 4) == 0, "bind/listen: errno %d", errno);
+	EXPECT(l >= 0, "listener: errno %d", errno);
 	why = close_wakes(accept_blocker, l);
 	EXPECT(!why, "accept: %s (returned %d, errno %d)", why, blocked_ret,
 	       blocked_errno);
 
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	int c = socket(AF_INET, SOCK_STREAM, 0);
-	EXPECT(l >= 0 && c >= 0, "socket: errno %d", errno);
-	EXPECT(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	       listen(l, 4) == 0, "bind/listen again: errno %d", errno);
-	EXPECT(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0,
-	       "connect: errno %d", errno);
-	int s = accept(l, NULL, NULL);
-	EXPECT(s >= 0, "accept: errno %d", errno);
+	l = loopback_listener(4999, &a);
+	EXPECT(l >= 0, "listener again: errno %d", errno);
+	c = loopback_pair(l, &a, &s);
+	EXPECT(c >= 0, "connection: errno %d", errno);
 	why = close_wakes(recv_blocker, c);
 	close(s);
 	EXPECT(!why, "recv: %s (returned %d, errno %d)", why, blocked_ret,
 	       blocked_errno);
 
 	/* send: a peer that never reads fills both rings first. */
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	EXPECT(c >= 0 && connect(c, (struct sockaddr *)&a, sizeof(a)) == 0,
-	       "connect: errno %d", errno);
-	s = accept(l, NULL, NULL);
-	EXPECT(s >= 0, "accept: errno %d", errno);
+	c = loopback_pair(l, &a, &s);
+	EXPECT(c >= 0, "connection: errno %d", errno);
 	why = close_wakes(send_blocker, c);
 	close(s);
 	close(l);
@@ -379,22 +397,13 @@ static void test_close_wakes_a_thread_blocked_in_accept_recv_or_send(void)
 static void test_close_with_so_linger_waits_its_seconds_then_returns(void)
 {
 	static char junk[4096];
-	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_port = htons(4998),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
+	struct sockaddr_in a;
 	struct linger lg = { .l_onoff = 1, .l_linger = 1 };
-	int l = socket(AF_INET, SOCK_STREAM, 0);
-	int c = socket(AF_INET, SOCK_STREAM, 0);
+	int l = loopback_listener(4998, &a), c, s;
 
-	EXPECT(l >= 0 && c >= 0, "socket: errno %d", errno);
-	EXPECT(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	       listen(l, 4) == 0, "bind/listen: errno %d", errno);
-	EXPECT(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0,
-	       "connect: errno %d", errno);
-	int s = accept(l, NULL, NULL);
-	EXPECT(s >= 0, "accept: errno %d", errno);
+	EXPECT(l >= 0, "listener: errno %d", errno);
+	c = loopback_pair(l, &a, &s);
+	EXPECT(c >= 0, "connection: errno %d", errno);
 	/* Fill the peer's ring and ours: send until it would block, for
 	 * a while, so the stack has moved all it can. */
 	for (int quiet = 0; quiet < 20;) {

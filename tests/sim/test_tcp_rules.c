@@ -364,13 +364,7 @@ TEST(test_tcp_answered_retransmissions_into_a_zero_window_never_time_out)
 	run(60 * 60 * 1000);			/* silence */
 	CHECK_EQ(c->state, TCP_CLOSED);
 	CHECK_EQ(tcp_recv(ST(0), c, got, sizeof(got)), -ETIMEDOUT);
-	tcp_close(ST(0), c);
-	inject(1, ADDR(0), s->sk.rport, s->sk.lport, s->rcv_nxt, 0, TCP_RST,
-	       NULL, 0);
-	tcp_close(ST(1), s);
-	tcp_close(ST(1), lsn);
-	run(10);
-	teardown();
+	close_cut_pair(c, s);
 }
 
 /*
