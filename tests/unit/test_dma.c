@@ -17,108 +17,37 @@
 #include "fake_cache.h"
 #include "fake_kernel.h"
 #include "test.h"
+#include "dtb_build.h"
 
-/* --- a tiny device tree builder --------------------------------------- */
+/* --- hand-made device trees: tests/unit/dtb_build.h ------------------- */
 
-struct dtb {
-	uint8_t st[4096];	/* structure block */
-	uint32_t st_len;
-	char str[512];		/* strings block */
-	uint32_t str_len;
-	uint8_t blob[8192];
+/* A blob that lives as long as its builder, and its parsed view. */
+struct dt {
+	struct dtb b;
+	uint8_t blob[DTB_BLOB_MAX];
 	struct fdt fdt;
 };
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void dt_word(struct dtb *d, uint32_t v)
-{
-	if (d->st_len + 4 > sizeof(d->st))
-		FAIL_AT("builder: structure block full");
-	put_be32(d->st + d->st_len, v);
-	d->st_len += 4;
-}
-
-static void dt_bytes(struct dtb *d, const void *p, uint32_t n)
-{
-	uint32_t padded = (n + 3) & ~3u;
-
-	if (d->st_len + padded > sizeof(d->st))
-		FAIL_AT("builder: structure block full");
-	memset(d->st + d->st_len, 0, padded);
-	memcpy(d->st + d->st_len, p, n);
-	d->st_len += padded;
-}
-
-static void dt_begin(struct dtb *d, const char *name)
-{
-	dt_word(d, 1);				/* FDT_BEGIN_NODE */
-	dt_bytes(d, name, (uint32_t)strlen(name) + 1);
-}
-
-static void dt_end(struct dtb *d)
-{
-	dt_word(d, 2);				/* FDT_END_NODE */
-}
-
-static void dt_prop(struct dtb *d, const char *name, const uint32_t *cells,
-		    uint32_t n)
-{
-	uint32_t len = (uint32_t)strlen(name) + 1;
-	uint8_t buf[64];
-
-	if (d->str_len + len > sizeof(d->str) || n > 16)
-		FAIL_AT("builder: property too big");
-	dt_word(d, 3);				/* FDT_PROP */
-	dt_word(d, 4 * n);
-	dt_word(d, d->str_len);
-	memcpy(d->str + d->str_len, name, len);
-	d->str_len += len;
-	for (uint32_t i = 0; i < n; i++)
-		put_be32(buf + 4 * i, cells[i]);
-	dt_bytes(d, buf, 4 * n);
-}
-
 #define PROP(d, name, ...)                                                 \
-	dt_prop(d, name, (const uint32_t[]){ __VA_ARGS__ },                \
-		sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
-#define FLAG(d, name) dt_prop(d, name, NULL, 0)
+	dt_prop_cells(&(d)->b, name, (const uint32_t[]){ __VA_ARGS__ },    \
+		      sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
+#define FLAG(d, name) dt_prop(&(d)->b, name, NULL, 0)
+#define BEGIN(d, name) dt_begin(&(d)->b, name)
+#define END(d) dt_end(&(d)->b)
 
-/* Header (DTSpec 5.2, version 17), empty reservation map, blocks. */
-static const struct fdt *dt_finish(struct dtb *d)
+static const struct fdt *dt_finish(struct dt *d)
 {
-	uint32_t off_struct = 40 + 16, off_strings, total;
+	uint32_t total = dt_layout(&d->b, d->blob, true);
 
-	dt_word(d, 9);				/* FDT_END */
-	off_strings = off_struct + d->st_len;
-	total = off_strings + d->str_len;
-	memset(d->blob, 0, off_struct);
-	put_be32(d->blob + 0, 0xd00dfeed);
-	put_be32(d->blob + 4, total);
-	put_be32(d->blob + 8, off_struct);
-	put_be32(d->blob + 12, off_strings);
-	put_be32(d->blob + 16, 40);		/* off_mem_rsvmap */
-	put_be32(d->blob + 20, 17);
-	put_be32(d->blob + 24, 16);
-	put_be32(d->blob + 32, d->str_len);
-	put_be32(d->blob + 36, d->st_len);
-	memcpy(d->blob + off_struct, d->st, d->st_len);
-	memcpy(d->blob + off_strings, d->str, d->str_len);
 	CHECK_EQ(fdt_init(&d->fdt, d->blob, total), 0);
 	return &d->fdt;
 }
 
 /* The root, with 2 address and 2 size cells, as QEMU's virt trees. */
-static void dt_root(struct dtb *d)
+static void dt_root(struct dt *d)
 {
 	memset(d, 0, sizeof(*d));
-	dt_begin(d, "");
+	BEGIN(d, "");
 	PROP(d, "#address-cells", 2);
 	PROP(d, "#size-cells", 2);
 }
@@ -153,14 +82,14 @@ static void check_rec(int i, enum fake_cache_op op, uintptr_t start,
 /* A non-coherent device without a window, as on arm64 by default. */
 static void noncoherent_dev(struct dma_dev *d)
 {
-	static struct dtb t;
+	static struct dt t;
 
 	dt_root(&t);
-	dt_begin(&t, "soc");
-	dt_begin(&t, "eth@1000");
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
+	BEGIN(&t, "soc");
+	BEGIN(&t, "eth@1000");
+	END(&t);
+	END(&t);
+	END(&t);
 	const struct fdt *f = dt_finish(&t);
 	CHECK_EQ(dma_dev_init_fdt(d, f, node(f, "/soc/eth@1000"), "eth"), 0);
 	CHECK(!d->coherent);
@@ -320,17 +249,17 @@ TEST(test_dma_line_size_comes_from_the_arch)
 
 TEST(test_dma_coherent_device_gets_no_cache_operations)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d, c;
 
 	setup();
 	dt_root(&t);
-	dt_begin(&t, "soc");
-	dt_begin(&t, "eth@1000");
+	BEGIN(&t, "soc");
+	BEGIN(&t, "eth@1000");
 	FLAG(&t, "dma-coherent");
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
+	END(&t);
+	END(&t);
+	END(&t);
 	const struct fdt *f = dt_finish(&t);
 	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/soc/eth@1000"), "eth"), 0);
 	CHECK(d.coherent);
@@ -358,30 +287,30 @@ TEST(test_dma_coherent_device_gets_no_cache_operations)
 /* --- coherence from the tree ---------------------------------------------- */
 
 /* /soc (dma-coherent) / bus / eth@1000, beside /other / eth@2000. */
-static const struct fdt *coherent_ancestor_tree(struct dtb *t)
+static const struct fdt *coherent_ancestor_tree(struct dt *t)
 {
 	dt_root(t);
-	dt_begin(t, "soc");
+	BEGIN(t, "soc");
 	FLAG(t, "dma-coherent");
-	dt_begin(t, "bus");
-	dt_begin(t, "eth@1000");
-	dt_end(t);
-	dt_begin(t, "eth@3000");
+	BEGIN(t, "bus");
+	BEGIN(t, "eth@1000");
+	END(t);
+	BEGIN(t, "eth@3000");
 	FLAG(t, "dma-noncoherent");
-	dt_end(t);
-	dt_end(t);
-	dt_end(t);
-	dt_begin(t, "other");
-	dt_begin(t, "eth@2000");
-	dt_end(t);
-	dt_end(t);
-	dt_end(t);
+	END(t);
+	END(t);
+	END(t);
+	BEGIN(t, "other");
+	BEGIN(t, "eth@2000");
+	END(t);
+	END(t);
+	END(t);
 	return dt_finish(t);
 }
 
 TEST(test_dma_coherent_is_inherited_from_an_ancestor)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
@@ -402,7 +331,7 @@ TEST(test_dma_coherent_is_inherited_from_an_ancestor)
 
 TEST(test_dma_riscv_default_is_coherent_unless_dma_noncoherent)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
@@ -420,7 +349,7 @@ TEST(test_dma_riscv_default_is_coherent_unless_dma_noncoherent)
 
 TEST(test_dma_noncoherent_device_refused_without_cache_maintenance)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
@@ -438,24 +367,24 @@ TEST(test_dma_noncoherent_device_refused_without_cache_maintenance)
 
 /* /soc: 1 address and 1 size cell; its children see CPU 0x80000000 +
  * 1 GiB at bus address 0. */
-static const struct fdt *window_tree(struct dtb *t)
+static const struct fdt *window_tree(struct dt *t)
 {
 	dt_root(t);
-	dt_begin(t, "soc");
+	BEGIN(t, "soc");
 	PROP(t, "#address-cells", 1);
 	PROP(t, "#size-cells", 1);
 	PROP(t, "dma-ranges", 0x0, 0x0, 0x80000000, 0x40000000);
 	FLAG(t, "dma-coherent");
-	dt_begin(t, "eth@1000");
-	dt_end(t);
-	dt_end(t);
-	dt_end(t);
+	BEGIN(t, "eth@1000");
+	END(t);
+	END(t);
+	END(t);
 	return dt_finish(t);
 }
 
 TEST(test_dma_ranges_window_translates_cpu_to_bus_address)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
@@ -474,7 +403,7 @@ TEST(test_dma_ranges_window_translates_cpu_to_bus_address)
 
 TEST(test_dma_address_outside_the_window_is_a_mapping_error)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
@@ -495,20 +424,20 @@ TEST(test_dma_address_outside_the_window_is_a_mapping_error)
 
 TEST(test_dma_sync_takes_bus_addresses_back_to_cpu_addresses)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
 	fake_default_coherent = false;
 	dt_root(&t);
-	dt_begin(&t, "soc");
+	BEGIN(&t, "soc");
 	PROP(&t, "#address-cells", 1);
 	PROP(&t, "#size-cells", 1);
 	PROP(&t, "dma-ranges", 0x0, 0x0, 0x80000000, 0x40000000);
-	dt_begin(&t, "eth@1000");
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
+	BEGIN(&t, "eth@1000");
+	END(&t);
+	END(&t);
+	END(&t);
 	const struct fdt *f = dt_finish(&t);
 	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/soc/eth@1000"), "eth"), 0);
 	CHECK(!d.coherent);
@@ -525,25 +454,25 @@ TEST(test_dma_sync_takes_bus_addresses_back_to_cpu_addresses)
  * /soc maps 0x10000000 to CPU 0x2_00000000 with 2-cell parent addresses. */
 TEST(test_dma_ranges_translate_through_every_level)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
 	fake_default_coherent = true;
 	dt_root(&t);
-	dt_begin(&t, "soc");
+	BEGIN(&t, "soc");
 	PROP(&t, "#address-cells", 1);
 	PROP(&t, "#size-cells", 1);
 	PROP(&t, "dma-ranges", 0x10000000, 0x2, 0x0, 0x20000000);
-	dt_begin(&t, "bus");
+	BEGIN(&t, "bus");
 	PROP(&t, "#address-cells", 1);
 	PROP(&t, "#size-cells", 1);
 	PROP(&t, "dma-ranges", 0x0, 0x10000000, 0x1000000);
-	dt_begin(&t, "eth@1000");
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
+	BEGIN(&t, "eth@1000");
+	END(&t);
+	END(&t);
+	END(&t);
+	END(&t);
 	const struct fdt *f = dt_finish(&t);
 	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/soc/bus/eth@1000"), "e"), 0);
 	CHECK_EQ(d.bus_base, 0);
@@ -555,26 +484,26 @@ TEST(test_dma_ranges_translate_through_every_level)
 
 TEST(test_dma_ranges_that_do_not_translate_refuse_the_device)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
 	fake_default_coherent = true;
 	dt_root(&t);
-	dt_begin(&t, "soc");
+	BEGIN(&t, "soc");
 	PROP(&t, "#address-cells", 1);
 	PROP(&t, "#size-cells", 1);
 	/* Covers 0x10000000 + 16 MiB only. */
 	PROP(&t, "dma-ranges", 0x10000000, 0x2, 0x0, 0x1000000);
-	dt_begin(&t, "bus");
+	BEGIN(&t, "bus");
 	PROP(&t, "#address-cells", 1);
 	PROP(&t, "#size-cells", 1);
 	PROP(&t, "dma-ranges", 0x0, 0x30000000, 0x1000000);
-	dt_begin(&t, "eth@1000");
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
+	BEGIN(&t, "eth@1000");
+	END(&t);
+	END(&t);
+	END(&t);
+	END(&t);
 	const struct fdt *f = dt_finish(&t);
 	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/soc/bus/eth@1000"), "e"),
 		 -EINVAL);
@@ -583,20 +512,20 @@ TEST(test_dma_ranges_that_do_not_translate_refuse_the_device)
 
 TEST(test_dma_more_than_one_window_is_refused_with_a_log_line)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
 	dt_root(&t);
-	dt_begin(&t, "soc");
+	BEGIN(&t, "soc");
 	PROP(&t, "#address-cells", 1);
 	PROP(&t, "#size-cells", 1);
 	PROP(&t, "dma-ranges", 0x0, 0x0, 0x80000000, 0x10000000,
 	     0x10000000, 0x1, 0x0, 0x10000000);
-	dt_begin(&t, "eth@1000");
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
+	BEGIN(&t, "eth@1000");
+	END(&t);
+	END(&t);
+	END(&t);
 	const struct fdt *f = dt_finish(&t);
 	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/soc/eth@1000"), "eth"),
 		 -EINVAL);
@@ -607,26 +536,26 @@ TEST(test_dma_more_than_one_window_is_refused_with_a_log_line)
  * property that is not a whole number of entries: refused, no crash. */
 TEST(test_dma_ranges_with_bad_cell_counts_or_length_are_refused)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
 	dt_root(&t);
-	dt_begin(&t, "soc");
+	BEGIN(&t, "soc");
 	PROP(&t, "#address-cells", 0x3ffffffe); /* +2: 2^30 */
 	PROP(&t, "#size-cells", 0);
 	PROP(&t, "dma-ranges", 0x0, 0x0, 0x80000000, 0x40000000);
-	dt_begin(&t, "eth@1000");
-	dt_end(&t);
-	dt_end(&t);
-	dt_begin(&t, "bus");
+	BEGIN(&t, "eth@1000");
+	END(&t);
+	END(&t);
+	BEGIN(&t, "bus");
 	PROP(&t, "#address-cells", 1);
 	PROP(&t, "#size-cells", 1);
 	PROP(&t, "dma-ranges", 0x0, 0x0, 0x80000000, 0x40000000, 0x7);
-	dt_begin(&t, "eth@2000");
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
+	BEGIN(&t, "eth@2000");
+	END(&t);
+	END(&t);
+	END(&t);
 	const struct fdt *f = dt_finish(&t);
 	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/soc/eth@1000"), "a"),
 		 -EINVAL);
@@ -639,18 +568,18 @@ TEST(test_dma_ranges_with_bad_cell_counts_or_length_are_refused)
 
 TEST(test_dma_empty_dma_ranges_is_one_to_one)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
 	fake_default_coherent = true;
 	dt_root(&t);
-	dt_begin(&t, "soc");
+	BEGIN(&t, "soc");
 	FLAG(&t, "dma-ranges");
-	dt_begin(&t, "eth@1000");
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
+	BEGIN(&t, "eth@1000");
+	END(&t);
+	END(&t);
+	END(&t);
 	const struct fdt *f = dt_finish(&t);
 	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/soc/eth@1000"), "eth"), 0);
 	CHECK_EQ(d.size, 0);
@@ -664,30 +593,30 @@ TEST(test_dma_empty_dma_ranges_is_one_to_one)
  * no window, one to one. */
 TEST(test_dma_missing_dma_ranges_above_the_bus_ends_the_walk)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
 	fake_default_coherent = true;
 	dt_root(&t);
-	dt_begin(&t, "top");
+	BEGIN(&t, "top");
 	PROP(&t, "#address-cells", 1);
 	PROP(&t, "#size-cells", 1);
 	PROP(&t, "dma-ranges", 0x0, 0x0, 0x80000000, 0x40000000);
-	dt_begin(&t, "mid");			/* no dma-ranges */
+	BEGIN(&t, "mid");			/* no dma-ranges */
 	PROP(&t, "#address-cells", 1);
 	PROP(&t, "#size-cells", 1);
-	dt_begin(&t, "bus");			/* no dma-ranges */
+	BEGIN(&t, "bus");			/* no dma-ranges */
 	PROP(&t, "#address-cells", 1);
 	PROP(&t, "#size-cells", 1);
-	dt_begin(&t, "eth@1000");
-	dt_end(&t);
-	dt_end(&t);
-	dt_begin(&t, "eth@2000");
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
-	dt_end(&t);
+	BEGIN(&t, "eth@1000");
+	END(&t);
+	END(&t);
+	BEGIN(&t, "eth@2000");
+	END(&t);
+	END(&t);
+	END(&t);
+	END(&t);
 	const struct fdt *f = dt_finish(&t);
 	/* bus (missing: on) -> mid (missing: stop). */
 	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/top/mid/bus/eth@1000"), "a"),
@@ -703,20 +632,20 @@ TEST(test_dma_missing_dma_ranges_above_the_bus_ends_the_walk)
  * cell flags) and dma-coherent apply to the functions behind it. */
 TEST(test_dma_pci_host_bridge_window_and_coherence_apply_to_its_functions)
 {
-	static struct dtb t;
+	static struct dt t;
 	struct dma_dev d;
 
 	setup();
 	fake_default_coherent = false;
 	dt_root(&t);
-	dt_begin(&t, "pcie@30000000");
+	BEGIN(&t, "pcie@30000000");
 	PROP(&t, "#address-cells", 3);
 	PROP(&t, "#size-cells", 2);
 	FLAG(&t, "dma-coherent");
 	PROP(&t, "dma-ranges", 0x02000000, 0x0, 0x0, 0x0, 0x40000000, 0x0,
 	     0x40000000);
-	dt_end(&t);
-	dt_end(&t);
+	END(&t);
+	END(&t);
 	const struct fdt *f = dt_finish(&t);
 	CHECK_EQ(dma_dev_init_fdt_bus(&d, f, node(f, "/pcie@30000000"),
 				      "0000:00:01.0"), 0);

@@ -16,6 +16,7 @@
 
 #include "kernel/fdt.h"
 #include "test.h"
+#include "dtb_build.h"
 
 #define RV_VIRT	    "qemu-riscv64-virt.dtb"
 #define RV_VIRT_PCI "qemu-riscv64-virt-pci-nics.dtb"
@@ -105,29 +106,6 @@ static uint8_t *scratch_copy(const void *src, size_t n)
 	return scratch;
 }
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* Header field offsets, DTSpec 5.2. */
-enum {
-	H_MAGIC = 0x00,
-	H_TOTALSIZE = 0x04,
-	H_OFF_STRUCT = 0x08,
-	H_OFF_STRINGS = 0x0c,
-	H_OFF_RSVMAP = 0x10,
-	H_VERSION = 0x14,
-	H_LAST_COMP = 0x18,
-	H_BOOT_CPU = 0x1c,
-	H_SIZE_STRINGS = 0x20,
-	H_SIZE_STRUCT = 0x24,
-	H_SIZE = 0x28,
-};
-
 /* A private copy of a fixture with one header field replaced; returns
  * fdt_init()'s verdict on it. */
 static int init_with_field(const char *name, uint32_t field, uint32_t val)
@@ -145,119 +123,16 @@ static uint32_t fixture_field(const char *name, uint32_t field)
 	return fdt_be32(fixture(name)->data + field);
 }
 
-/* --- a tiny DTB builder for hand-made (often broken) blobs ---------- */
+/* --- hand-made (often broken) blobs: tests/unit/dtb_build.h ---------- */
 
-struct dtb {
-	uint8_t st[8192]; /* structure block */
-	uint32_t st_len;
-	uint8_t str[1024]; /* strings block */
-	uint32_t str_len;
-};
-
-static void dt_word(struct dtb *d, uint32_t v)
-{
-	if (d->st_len + 4 > sizeof(d->st))
-		FAIL_AT("builder: structure block full");
-	put_be32(d->st + d->st_len, v);
-	d->st_len += 4;
-}
-
-/* Raw bytes, zero-padded to a 4-byte boundary (DTSpec 5.4.1). */
-static void dt_bytes(struct dtb *d, const void *p, uint32_t n)
-{
-	uint32_t padded = (n + 3) & ~3u;
-
-	if (d->st_len + padded > sizeof(d->st))
-		FAIL_AT("builder: structure block full");
-	memset(d->st + d->st_len, 0, padded);
-	memcpy(d->st + d->st_len, p, n);
-	d->st_len += padded;
-}
-
-static uint32_t dt_string(struct dtb *d, const char *s)
-{
-	uint32_t off = d->str_len, n = (uint32_t)strlen(s) + 1;
-
-	if (d->str_len + n > sizeof(d->str))
-		FAIL_AT("builder: strings block full");
-	memcpy(d->str + d->str_len, s, n);
-	d->str_len += n;
-	return off;
-}
-
-static void dt_begin(struct dtb *d, const char *name)
-{
-	dt_word(d, 0x1);
-	dt_bytes(d, name, (uint32_t)strlen(name) + 1);
-}
-
-static void dt_end(struct dtb *d)
-{
-	dt_word(d, 0x2);
-}
-
-static void dt_nop(struct dtb *d)
-{
-	dt_word(d, 0x4);
-}
-
-static void dt_prop(struct dtb *d, const char *name, const void *val,
-		    uint32_t len)
-{
-	dt_word(d, 0x3);
-	dt_word(d, len);
-	dt_word(d, dt_string(d, name));
-	dt_bytes(d, val, len);
-}
-
-static void dt_prop_str(struct dtb *d, const char *name, const char *s)
-{
-	dt_prop(d, name, s, (uint32_t)strlen(s) + 1);
-}
-
-static void dt_prop_cells(struct dtb *d, const char *name,
-			  const uint32_t *cells, uint32_t n)
-{
-	uint8_t buf[64];
-	uint32_t i;
-
-	for (i = 0; i < n; i++)
-		put_be32(buf + 4 * i, cells[i]);
-	dt_prop(d, name, buf, 4 * n);
-}
-
-static void dt_prop_u32(struct dtb *d, const char *name, uint32_t v)
-{
-	dt_prop_cells(d, name, &v, 1);
-}
-
-/*
- * Lay out header (v17), an empty memory reservation block, the structure
- * block (ended with FDT_END unless end_token is false) and the strings
- * block, in an exact-size scratch buffer; fdt_init() it and return its
- * verdict.
- */
+/* Lay d out in an exact-size scratch buffer (so ASan sees any read past
+ * its end), ended with FDT_END unless end_token is false; fdt_init() it
+ * and return its verdict. */
 static int dt_finish_opt(struct dtb *d, struct fdt *f, bool end_token)
 {
-	uint8_t blob[H_SIZE + 16 + sizeof(d->st) + 4 + sizeof(d->str)];
-	uint32_t off_struct = H_SIZE + 16, off_strings, total;
+	static uint8_t blob[DTB_BLOB_MAX];
+	uint32_t total = dt_layout(d, blob, end_token);
 
-	if (end_token)
-		dt_word(d, 0x9);
-	off_strings = off_struct + d->st_len;
-	total = off_strings + d->str_len;
-	memset(blob, 0, H_SIZE + 16);
-	put_be32(blob + H_MAGIC, 0xd00dfeed);
-	put_be32(blob + H_TOTALSIZE, total);
-	put_be32(blob + H_OFF_STRUCT, off_struct);
-	put_be32(blob + H_OFF_STRINGS, off_strings);
-	put_be32(blob + H_OFF_RSVMAP, H_SIZE);
-	put_be32(blob + H_VERSION, 17);
-	put_be32(blob + H_LAST_COMP, 16);
-	put_be32(blob + H_SIZE_STRINGS, d->str_len);
-	put_be32(blob + H_SIZE_STRUCT, d->st_len);
-	memcpy(blob + off_struct, d->st, d->st_len);
-	memcpy(blob + off_strings, d->str, d->str_len);
 	return fdt_init(f, scratch_copy(blob, total), total);
 }
 
