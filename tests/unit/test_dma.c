@@ -450,6 +450,30 @@ TEST(test_dma_sync_takes_bus_addresses_back_to_cpu_addresses)
 	check_rec(1, FAKE_INVAL, 0x80002000, 128);
 }
 
+/* /soc (one address and one size cell; dma-ranges soc[], its parent's
+ * addresses two cells) holding /soc/bus (dma-ranges bus[]) holding
+ * eth@1000, on a root whose default is coherent. */
+static const struct fdt *two_level_tree(struct dt *t, const uint32_t soc[4],
+					const uint32_t bus[3])
+{
+	fake_default_coherent = true;
+	dt_root(t);
+	BEGIN(t, "soc");
+	PROP(t, "#address-cells", 1);
+	PROP(t, "#size-cells", 1);
+	dt_prop_cells(&t->b, "dma-ranges", soc, 4);
+	BEGIN(t, "bus");
+	PROP(t, "#address-cells", 1);
+	PROP(t, "#size-cells", 1);
+	dt_prop_cells(&t->b, "dma-ranges", bus, 3);
+	BEGIN(t, "eth@1000");
+	END(t);
+	END(t);
+	END(t);
+	END(t);
+	return dt_finish(t);
+}
+
 /* Two levels: /soc/bus maps its children's 0 to /soc's 0x10000000, and
  * /soc maps 0x10000000 to CPU 0x2_00000000 with 2-cell parent addresses. */
 TEST(test_dma_ranges_translate_through_every_level)
@@ -458,22 +482,9 @@ TEST(test_dma_ranges_translate_through_every_level)
 	struct dma_dev d;
 
 	setup();
-	fake_default_coherent = true;
-	dt_root(&t);
-	BEGIN(&t, "soc");
-	PROP(&t, "#address-cells", 1);
-	PROP(&t, "#size-cells", 1);
-	PROP(&t, "dma-ranges", 0x10000000, 0x2, 0x0, 0x20000000);
-	BEGIN(&t, "bus");
-	PROP(&t, "#address-cells", 1);
-	PROP(&t, "#size-cells", 1);
-	PROP(&t, "dma-ranges", 0x0, 0x10000000, 0x1000000);
-	BEGIN(&t, "eth@1000");
-	END(&t);
-	END(&t);
-	END(&t);
-	END(&t);
-	const struct fdt *f = dt_finish(&t);
+	const struct fdt *f = two_level_tree(&t,
+		(const uint32_t[]){ 0x10000000, 0x2, 0x0, 0x20000000 },
+		(const uint32_t[]){ 0x0, 0x10000000, 0x1000000 });
 	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/soc/bus/eth@1000"), "e"), 0);
 	CHECK_EQ(d.bus_base, 0);
 	CHECK_EQ(d.cpu_base, 0x200000000);
@@ -482,29 +493,17 @@ TEST(test_dma_ranges_translate_through_every_level)
 			 DMA_TO_DEVICE), 0x400);
 }
 
+/* /soc covers 0x10000000 + 16 MiB only; the bus's window is at
+ * 0x30000000, outside it. */
 TEST(test_dma_ranges_that_do_not_translate_refuse_the_device)
 {
 	static struct dt t;
 	struct dma_dev d;
 
 	setup();
-	fake_default_coherent = true;
-	dt_root(&t);
-	BEGIN(&t, "soc");
-	PROP(&t, "#address-cells", 1);
-	PROP(&t, "#size-cells", 1);
-	/* Covers 0x10000000 + 16 MiB only. */
-	PROP(&t, "dma-ranges", 0x10000000, 0x2, 0x0, 0x1000000);
-	BEGIN(&t, "bus");
-	PROP(&t, "#address-cells", 1);
-	PROP(&t, "#size-cells", 1);
-	PROP(&t, "dma-ranges", 0x0, 0x30000000, 0x1000000);
-	BEGIN(&t, "eth@1000");
-	END(&t);
-	END(&t);
-	END(&t);
-	END(&t);
-	const struct fdt *f = dt_finish(&t);
+	const struct fdt *f = two_level_tree(&t,
+		(const uint32_t[]){ 0x10000000, 0x2, 0x0, 0x1000000 },
+		(const uint32_t[]){ 0x0, 0x30000000, 0x1000000 });
 	CHECK_EQ(dma_dev_init_fdt(&d, f, node(f, "/soc/bus/eth@1000"), "e"),
 		 -EINVAL);
 	CHECK(strstr(fake_kprintf_last, "do not translate"));
