@@ -97,7 +97,8 @@ LIBS := --start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a \
 	$(LIBGCC) --end-group
 
 # Sources: the portable kernel, drivers and the stack, then the arch port.
-KERNEL_SRCS := $(wildcard kernel/*.c)
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/shell/*.c kernel/services/*.c \
+	kernel/proc/*.c)
 DRIVER_SRCS := $(wildcard drivers/*.c)
 NET_SRCS := $(wildcard net/*.c)
 ARCH_SRCS := $(wildcard arch/$(ARCH)/*.c) $(wildcard arch/$(ARCH)/*.S)
@@ -177,9 +178,9 @@ UNIT_test_irq := kernel/irq.c tests/unit/fake_kernel.c
 UNIT_test_cmdline := kernel/cmdline.c
 UNIT_test_net_cmdline := kernel/net_cmdline.c kernel/cmdline.c net/ip6_addr.c \
 	net/inet.c
-UNIT_test_lineedit := kernel/lineedit.c
-UNIT_test_json := kernel/json.c
-UNIT_test_iperf3_proto := kernel/iperf3_proto.c kernel/json.c
+UNIT_test_lineedit := kernel/shell/lineedit.c
+UNIT_test_json := kernel/services/json.c
+UNIT_test_iperf3_proto := kernel/services/iperf3_proto.c kernel/services/json.c
 UNIT_test_pci_route := drivers/pci_route.c
 UNIT_test_virtqueue := drivers/virtqueue.c drivers/dma.c kernel/fdt.c \
 	tests/unit/fake_cache.c tests/unit/fake_kernel.c

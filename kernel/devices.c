@@ -12,7 +12,6 @@
 #include "kernel/fdt.h"
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
-#include "kernel/sysinfo.h"
 #include "kernel/timer.h"
 
 static char cmdline[512];
@@ -53,7 +52,6 @@ void kernel_probe_devices(const struct fdt *fdt)
 {
 	uint64_t rtc_us;
 
-	sysinfo_init();
 	if (rtc_read_boot_time(fdt, &rtc_us))
 		epoch_at_boot_us = rtc_us - clock_now_us();
 	/* NICs register as eth0, eth1, ... in this order. */

@@ -16,8 +16,9 @@
 #include "kernel/mem.h"
 #include "kernel/net_glue.h"
 #include "kernel/printk.h"
-#include "kernel/services.h"
-#include "kernel/shell.h"
+#include "kernel/proc/sysinfo.h"
+#include "kernel/services/services.h"
+#include "kernel/shell/shell.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 
@@ -81,6 +82,7 @@ void kmain(unsigned long boot_cpu, const void *dtb)
 	arch_init(&boot_fdt);	/* interrupt controller, timer */
 	timer_init();
 	console_start_input(&boot_fdt);
+	sysinfo_init();		/* /proc's system files, the load average */
 	kernel_probe_devices(&boot_fdt);
 
 	if (!thread_create("init", PRIO_NORMAL, init_thread, NULL,

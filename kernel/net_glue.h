@@ -2,7 +2,7 @@
  * The kernel side of the network stack: the one stack instance, the lock
  * that serialises it, and the net-poll thread that drives it.
  *
- * Lock order: iperf3_lock (kernel/iperf3.c, which sends on sockets under
+ * Lock order: iperf3_lock (kernel/services/iperf3.c, which sends on sockets under
  * it), then the stack lock (a mutex), then newlib's own locks (malloc's,
  * through net_alloc()). The stack lock is never taken from interrupt
  * context. Every call into net/ and every driver xmit/poll happens with

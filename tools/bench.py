@@ -713,8 +713,8 @@ def main():
                for r in results if "sink_error" in r]
     if not any(r.get("netsink") for r in results):
         head.append("Physical limit: n/a, needs the guest's `netsink` "
-                    "command (kernel/cmd_netsink.c, to be wired into "
-                    "kernel/shell.c)")
+                    "command (kernel/shell/cmd_netsink.c, to be wired into "
+                    "kernel/shell/shell.c)")
     else:
         head.append("Physical limit: 1514-byte frames from a TCP stream "
                     "into QEMU's socket netdev (in a private netns), "

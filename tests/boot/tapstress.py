@@ -77,7 +77,7 @@ def tcp_state(s):
 # --- transfers --------------------------------------------------------------
 
 def chargen_cycle():
-    """One cycle of the guest's chargen stream (kernel/services.c, RFC
+    """One cycle of the guest's chargen stream (kernel/services/services.c, RFC
     864): 95 lines of 72 characters, line n starting at character n, each
     ended by CR LF. The stream starts at line 0 and repeats the cycle."""
     chars = bytes(range(32, 127))

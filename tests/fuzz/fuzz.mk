@@ -33,7 +33,7 @@ FUZZ_fuzz_fdt := kernel/fdt.c
 # drivers/dma.c's device tree reading, with the recording cache hooks.
 FUZZ_fuzz_dma := drivers/dma.c kernel/fdt.c tests/unit/fake_cache.c \
 	tests/unit/fake_kernel.c
-FUZZ_fuzz_shell := kernel/lineedit.c kernel/cmdline.c
+FUZZ_fuzz_shell := kernel/shell/lineedit.c kernel/cmdline.c
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 fuzz_objs = $(patsubst %.c,$(FUZZ)/obj/%.o,$(1))

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the console's line editor (kernel/lineedit.c) and the
+ * Fuzz target: the console's line editor (kernel/shell/lineedit.c) and the
  * command-line parsing behind the shell and bootargs (kernel/cmdline.c).
  *
  * The input is keystrokes. Each is fed to a line editor whose echo goes
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "kernel/cmdline.h"
-#include "kernel/lineedit.h"
+#include "kernel/shell/lineedit.h"
 
 #define FUZZ_CHECK(cond)                                                \
 	do {                                                            \

@@ -1,5 +1,5 @@
 /*
- * Unit tests for kernel/iperf3_proto.c: the iperf3 client's parameters
+ * Unit tests for kernel/services/iperf3_proto.c: the iperf3 client's parameters
  * as Debian 12's iperf3 3.12 sends them (each string below was read off
  * the wire from that client, with the options named), and the results
  * the server sends back.
@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/iperf3_proto.h"
-#include "kernel/json.h"
+#include "kernel/services/iperf3_proto.h"
+#include "kernel/services/json.h"
 #include "test.h"
 
 #define CHECK_STR(a, b)                                                        \

@@ -1,5 +1,5 @@
 /*
- * Unit tests for kernel/json.c: the JSON reader that takes the iperf3
+ * Unit tests for kernel/services/json.c: the JSON reader that takes the iperf3
  * client's parameters, and the string writer.
  */
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/json.h"
+#include "kernel/services/json.h"
 #include "test.h"
 
 #define CHECK_STR(a, b)                                                        \

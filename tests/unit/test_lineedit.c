@@ -1,12 +1,12 @@
 /*
- * Unit tests for kernel/lineedit.c: what the shell gets from keystrokes
+ * Unit tests for kernel/shell/lineedit.c: what the shell gets from keystrokes
  * and what the terminal is sent back. Ends with a fuzz run of random
  * bytes under ASan.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "kernel/lineedit.h"
+#include "kernel/shell/lineedit.h"
 #include "test.h"
 
 #define CHECK_STR(a, b)                                                        \

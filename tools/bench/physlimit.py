@@ -1,6 +1,6 @@
 """The physical-limit row of `make bench`: how many frames per second QEMU
 delivers to a Kite guest whose driver only counts and drops them (Kite's
-`netsink` command, kernel/cmd_netsink.c).
+`netsink` command, kernel/shell/cmd_netsink.c).
 
     unshare --net python3 tools/bench/physlimit.py ARCH NIC SECS LOG NETNS
 

@@ -24,7 +24,7 @@ int shell_exec(char *line);
 /* The shell loop; never returns. */
 void shell_run(void) __attribute__((noreturn));
 
-/* Register the commands of kernel/cmd_*.c and kernel/selftest.c. */
+/* Register the commands of kernel/shell/cmd_*.c and selftest.c. */
 void cmd_sys_init(void);
 void selftest_init(void);
 void cmd_net_init(void);

@@ -19,8 +19,8 @@
 #include <string.h>
 
 #include "kernel/net_glue.h"
-#include "kernel/proc.h"
-#include "kernel/shell.h"
+#include "kernel/proc/proc.h"
+#include "kernel/shell/shell.h"
 #include "net/stack.h"
 #include "net/sysctl.h"
 

@@ -1,6 +1,6 @@
 /*
  * The iperf3 control protocol's messages, as iperf 3.12 (Debian 12's
- * iperf3) speaks them: what the server (kernel/iperf3.c) reads and
+ * iperf3) speaks them: what the server (kernel/services/iperf3.c) reads and
  * writes, with no socket in sight, so that the host unit tests
  * (tests/unit/test_iperf3_proto.c) can feed it what the real client
  * sends. Names and values follow iperf's iperf_api.h and iperf_error.h.

@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "drivers/pci.h"
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 
 /* Names as pciutils prints them (pci.ids, "C" lines). */
 static const struct {

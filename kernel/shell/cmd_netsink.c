@@ -21,7 +21,7 @@
 #include <stdlib.h>
 
 #include "kernel/net_glue.h"
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "net/netdev.h"

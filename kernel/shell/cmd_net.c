@@ -11,8 +11,8 @@
 
 #include "kernel/cmdline.h"
 #include "kernel/net_glue.h"
-#include "kernel/proc.h"
-#include "kernel/shell.h"
+#include "kernel/proc/proc.h"
+#include "kernel/shell/shell.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/wait.h"

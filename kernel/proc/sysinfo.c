@@ -5,8 +5,8 @@
 #include "kernel/irq.h"
 #include "kernel/kernel.h"
 #include "kernel/mem.h"
-#include "kernel/proc.h"
-#include "kernel/sysinfo.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/sysinfo.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 

@@ -53,8 +53,8 @@
 
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
-#include "kernel/lineedit.h"
-#include "kernel/shell.h"
+#include "kernel/shell/lineedit.h"
+#include "kernel/shell/shell.h"
 #include "kernel/timer.h"
 
 #define NC_SLICE_MS	10	/* console input latency, see above */

@@ -12,9 +12,9 @@
 #include "arch/arch.h"
 #include "kernel/cmdline.h"
 #include "kernel/kernel.h"
-#include "kernel/proc.h"
-#include "kernel/shell.h"
-#include "kernel/sysinfo.h"
+#include "kernel/proc/proc.h"
+#include "kernel/shell/shell.h"
+#include "kernel/proc/sysinfo.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 

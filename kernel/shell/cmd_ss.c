@@ -28,8 +28,8 @@
 #include <sys/socket.h>
 
 #include "kernel/net_glue.h"
-#include "kernel/proc.h"
-#include "kernel/shell.h"
+#include "kernel/proc/proc.h"
+#include "kernel/shell/shell.h"
 #include "net/inet.h"
 #include "net/ip.h"
 #include "net/ip6_addr.h"

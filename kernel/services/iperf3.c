@@ -29,13 +29,13 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#include "kernel/iperf3.h"
-#include "kernel/iperf3_proto.h"
-#include "kernel/json.h"
+#include "kernel/services/iperf3.h"
+#include "kernel/services/iperf3_proto.h"
+#include "kernel/services/json.h"
 #include "kernel/printk.h"
-#include "kernel/proc.h"
-#include "kernel/services.h"
-#include "kernel/sysinfo.h"
+#include "kernel/proc/proc.h"
+#include "kernel/services/services.h"
+#include "kernel/proc/sysinfo.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/wait.h"

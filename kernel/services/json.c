@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kernel/json.h"
+#include "kernel/services/json.h"
 
 struct json_parser {
 	const char *p;		/* next byte */

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "kernel/lineedit.h"
+#include "kernel/shell/lineedit.h"
 
 #define CTRL(c) ((c) & 0x1f)
 

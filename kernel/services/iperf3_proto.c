@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel/iperf3_proto.h"
-#include "kernel/json.h"
+#include "kernel/services/iperf3_proto.h"
+#include "kernel/services/json.h"
 
 struct params_ctx {
 	struct iperf3_params *p;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/proc.h"
+#include "kernel/proc/proc.h"
 
 #define PROC_MAX_FILES 64
 

@@ -23,7 +23,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/net_glue.h"
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 #include "kernel/timer.h"
 #include "kernel/wait.h"
 #include "net/ip6.h"

@@ -17,7 +17,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/wait.h"

@@ -32,7 +32,7 @@
  * client asks otherwise or a request carries a body, which we do not
  * read; an idle persistent connection is closed after HTTP_IDLE_S.
  *
- * iperf3 on port 5201: kernel/iperf3.c (iperf3.h), started from here.
+ * iperf3 on port 5201: kernel/services/iperf3.c (iperf3.h), started from here.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -47,10 +47,10 @@
 #include <poll.h>
 #include <sys/socket.h>
 
-#include "kernel/iperf3.h"
+#include "kernel/services/iperf3.h"
 #include "kernel/printk.h"
-#include "kernel/proc.h"
-#include "kernel/services.h"
+#include "kernel/proc/proc.h"
+#include "kernel/services/services.h"
 #include "kernel/thread.h"
 
 #define ECHO_PORT	7

@@ -3,8 +3,8 @@
 
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
-#include "kernel/lineedit.h"
-#include "kernel/shell.h"
+#include "kernel/shell/lineedit.h"
+#include "kernel/shell/shell.h"
 
 #define SHELL_MAX_TABLES 16
 
