@@ -22,7 +22,6 @@
 #include "net/tcp.h"
 #include "net/udp.h"
 
-#define ICMP_HLEN		8	/* type, code, checksum, 4 more */
 #define ICMP_SOURCE_QUENCH	4
 #define ICMP_REDIRECT		5
 #define ICMP_PARAMETERPROB	12

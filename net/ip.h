@@ -30,6 +30,7 @@
 #define INADDR_LOOPBACK_	0x7f000001u	/* 127.0.0.1, host order */
 #define INADDR_BROADCAST_	0xffffffffu
 
+#define ICMP_HLEN		8	/* type, code, checksum, 4 more */
 #define ICMP_ECHOREPLY		0
 #define ICMP_DEST_UNREACH	3
 #define ICMP_ECHO		8

@@ -27,7 +27,6 @@
 #include "net/port.h"
 #include "net/stack.h"
 
-#define LO_MTU 65535
 
 static bool netif_is_lo(const struct netif *nif)
 {
@@ -194,7 +193,7 @@ int ip6_enable(struct net_stack *s, struct netif *nif)
 	memset(ip6, 0, sizeof(*ip6));
 	ip6->enabled = true;
 	ip6->hop_limit = IP6_DEFAULT_HOPLIMIT;
-	ip6->mtu = netif_is_lo(nif) ? LO_MTU : nif->mtu;
+	ip6->mtu = netif_is_lo(nif) ? NETIF_LO_MTU : nif->mtu;
 	ip6->base_reachable_ms = ND6_REACHABLE_MS;
 	ip6_if_new_reachable(ip6);
 	ip6->retrans_ms = ND6_RETRANS_MS;

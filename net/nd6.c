@@ -28,8 +28,6 @@
 #include "net/port.h"
 #include "net/stack.h"
 
-#define ND6_OPT_SLLA	1	/* source link-layer address */
-#define ND6_OPT_TLLA	2	/* target link-layer address */
 #define ND6_NS_LEN	24	/* type .. target, before options */
 #define ND6_NA_ROUTER	0x80	/* NA flags, in byte 4 */
 #define ND6_NA_SOLICIT	0x40

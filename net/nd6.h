@@ -46,6 +46,12 @@
 #include "net/ip6_addr.h"
 #include "net/pkt.h"
 
+/* Option types (RFC 4861 4.6). */
+#define ND6_OPT_SLLA		1	/* source link-layer address */
+#define ND6_OPT_TLLA		2	/* target link-layer address */
+#define ND6_OPT_PREFIX		3	/* prefix information */
+#define ND6_OPT_MTU		5
+
 #define ND6_TABLE_SIZE		32
 #define ND6_PENDING_MAX		32
 #define ND6_PENDING_PER_NEIGH	8

@@ -28,9 +28,6 @@
 #include "net/stack.h"
 
 #define ND6_RA_LEN	16	/* type .. retrans timer, before options */
-#define ND6_OPT_SLLA	1
-#define ND6_OPT_PREFIX	3
-#define ND6_OPT_MTU	5
 #define ND6_PI_ONLINK	0x80
 #define ND6_PI_AUTO	0x40
 #define ND6_INFINITE	0xffffffffu

@@ -16,6 +16,7 @@
 
 #define NETIF_MAX		(NETDEV_MAX + 1)	/* lo + NICs */
 #define NETIF_BACKLOG_MAX	64	/* frames waiting for ring space */
+#define NETIF_LO_MTU		65535	/* lo's MTU, as Linux's */
 
 #define NETIF_UP	0x1
 #define NETIF_LOOPBACK	0x2

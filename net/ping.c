@@ -13,7 +13,6 @@
 #include "net/stack.h"
 #include "net/udp.h"
 
-#define ICMP_HLEN 8
 
 int ping_sendto(struct net_stack *s, struct net_sock *sk, const void *buf,
 		size_t len, uint32_t src, uint32_t dst)

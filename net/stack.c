@@ -16,7 +16,6 @@
 #include "net/sock.h"
 #include "net/stack.h"
 
-#define LO_MTU 65535
 
 void net_ip6_error(void *arg, uint8_t type, uint8_t code, uint32_t info,
 		   int err, const struct ip6_addr *src,
@@ -46,7 +45,7 @@ void net_stack_init(struct net_stack *s)
 	strcpy(lo->name, "lo");
 	lo->ifindex = 1;
 	lo->flags = NETIF_UP | NETIF_LOOPBACK;
-	lo->mtu = LO_MTU;
+	lo->mtu = NETIF_LO_MTU;
 	lo->stats = &lo->lo_stats;
 	pkt_queue_init(&lo->backlog, 0);
 	s->netifs[s->nnetifs++] = lo;

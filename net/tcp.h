@@ -57,9 +57,22 @@
 /* Knobs, Linux's names where one exists. */
 #define TCP_TIMEWAIT_LEN	60000U	/* ms: 2*MSL, Linux's value */
 #define TCP_ORPHAN_LINGER	60000U	/* ms: an orphan's maximum life */
+/* The defaults of the net.ipv4.tcp_* sysctls (struct tcp_sysctl),
+ * Linux's unless said. */
 #define TCP_SYN_RETRIES		6	/* net.ipv4.tcp_syn_retries */
 #define TCP_SYNACK_RETRIES	5	/* net.ipv4.tcp_synack_retries */
 #define TCP_RETRIES2		15	/* net.ipv4.tcp_retries2 */
+#define TCP_FIN_TIMEOUT		60	/* s: net.ipv4.tcp_fin_timeout */
+#define TCP_MAX_ORPHANS		1024	/* tcp_max_orphans (Linux's scales
+					 * with RAM; this suits 256 MiB) */
+#define TCP_MAX_TW_BUCKETS	4096	/* tcp_max_tw_buckets (likewise) */
+#define TCP_ORPHAN_RETRIES	0	/* tcp_orphan_retries: 0 means 8 */
+#define TCP_TW_REUSE		2	/* tcp_tw_reuse: loopback only */
+#define TCP_SYNCOOKIES		1	/* tcp_syncookies: on overflow */
+#define TCP_TIMESTAMPS		1	/* tcp_timestamps: with offsets */
+#define TCP_KEEPALIVE_TIME	7200	/* s: tcp_keepalive_time */
+#define TCP_KEEPALIVE_INTVL	75	/* s: tcp_keepalive_intvl */
+#define TCP_KEEPALIVE_PROBES	9	/* tcp_keepalive_probes */
 #define TCP_DELACK_MIN		40U	/* ms */
 #define TCP_DELACK_MAX		200U	/* ms */
 #define TCP_SNDBUF		(64 * 1024)	/* default send ring */

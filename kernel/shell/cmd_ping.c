@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +34,6 @@
 #define PING_MAX_SIZE	65507
 #define PING6_MAX_SIZE	65527	/* 65535 - the ICMPv6 header */
 #define PING6_RING	64	/* replies noted, not yet printed */
-#define ICMP_ECHO_REQ	8
-#define ICMP_ECHO_REP	0
 
 struct ping_stats {
 	unsigned sent, received;
@@ -202,7 +201,7 @@ static int send_echo(int fd, const struct sockaddr_in *to, uint16_t seq,
 		     uint8_t *pkt, size_t size)
 {
 	memset(pkt, 0, 8);
-	pkt[0] = ICMP_ECHO_REQ;
+	pkt[0] = ICMP_ECHO;
 	pkt[6] = (uint8_t)(seq >> 8);
 	pkt[7] = (uint8_t)seq;
 	/* The send time rides in the payload, as iputils does, so the
@@ -234,7 +233,7 @@ static void read_replies(int fd, size_t size, struct ping_stats *st,
 		if (n < 0)
 			return;
 		uint64_t now = clock_now_us();
-		if (n < 8 || buf[0] != ICMP_ECHO_REP)
+		if (n < 8 || buf[0] != ICMP_ECHOREPLY)
 			continue;
 		uint16_t seq = (uint16_t)(buf[6] << 8 | buf[7]);
 		int ttl = -1;
