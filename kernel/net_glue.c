@@ -7,6 +7,7 @@
 #include "kernel/net_cmdline.h"
 #include "kernel/net_glue.h"
 #include "kernel/printk.h"
+#include "kernel/socket.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/wait.h"

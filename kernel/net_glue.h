@@ -42,16 +42,6 @@ void net_glue_unlock(void);	/* wakes notified sockets' users */
 uint64_t net_glue_now(void);	/* the stack's clock: ms since boot */
 void net_glue_kick(void);	/* have the net-poll thread run soon */
 
-/* Implemented by kernel/socket.c: wake whoever waits on this socket.
- * Called with the stack lock held and interrupts masked. */
-void socket_wake(void *user);
-/* Also kernel/socket.c: descriptors of open sockets, for
- * /proc/net/sockstat's "sockets: used". Called with the stack lock held
- * (it guards each socket's net_sock). */
-unsigned socket_count(void);
-/* Descriptor slots taken, waiting accept()s included (file-nr). */
-unsigned socket_fds_used(void);
-
 /* Send a raw frame (Ethernet header included) on dev. 0 or -ENOMEM. */
 int net_glue_send_raw(struct netdev *dev, const void *frame, size_t len);
 

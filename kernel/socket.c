@@ -61,6 +61,7 @@
 
 #include "arch/arch.h"
 #include "kernel/net_glue.h"
+#include "kernel/socket.h"
 #include "kernel/timer.h"
 #include "kernel/wait.h"
 #include "net/netif.h"

@@ -25,6 +25,7 @@
 #include "kernel/kernel.h"
 #include "kernel/mem.h"
 #include "kernel/printk.h"
+#include "kernel/socket.h"
 #include "kernel/timer.h"
 #include "kernel/wait.h"
 

@@ -30,6 +30,7 @@
 #include "kernel/net_glue.h"
 #include "kernel/proc/proc.h"
 #include "kernel/shell/shell.h"
+#include "kernel/socket.h"
 #include "net/inet.h"
 #include "net/ip.h"
 #include "net/ip6_addr.h"

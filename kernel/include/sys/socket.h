@@ -190,22 +190,6 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len);
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 int shutdown(int fd, int how);
 
-/*
- * Kite: the kernel's side of socket descriptors, for the newlib syscall
- * layer (kernel/syscalls.c calls these for descriptors >= 3) and the
- * stack glue. Each returns a result >= 0 or a negative errno.
- */
-#define SOCKET_FD_BASE	3	/* 0-2 are the console */
-#define SOCKET_FD_MAX	1024	/* open socket descriptors (EMFILE) */
-
-struct stat;
-int socket_fd_read(int fd, void *buf, size_t len);
-int socket_fd_write(int fd, const void *buf, size_t len);
-int socket_fd_close(int fd);
-int socket_fd_fstat(int fd, struct stat *st);
-/* kernel/net_glue.c: the stack notified this socket (net_sock->user). */
-void socket_wake(void *user);
-
 #ifdef __cplusplus
 }
 #endif
