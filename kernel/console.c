@@ -9,12 +9,11 @@
 #include "kernel/console.h"
 #include "kernel/fdt.h"
 #include "kernel/irq.h"
+#include "kernel/param.h"
 #include "kernel/printk.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
 
-#define RX_RING 256		/* a power of two */
-#define RX_POLL_US 10000	/* input polling period without an IRQ */
 
 static const struct console_ops *ops;
 static void *ops_priv;
@@ -22,12 +21,11 @@ static const char *console_name = "early";
 static int console_node = -1;	/* the stdout-path node, once probed */
 
 /* What is written before there is any console, for the first one. */
-#define HELD_MAX 4096
-static char held[HELD_MAX];
+static char held[CONSOLE_HELD_MAX];
 static size_t held_len;
 static bool held_overflow;
 
-static char rx_ring[RX_RING];
+static char rx_ring[CONSOLE_RX_RING];
 static unsigned rx_head, rx_tail;	/* free-running; head - tail = used */
 static bool rx_throttled;	/* ring full: receive interrupt held off */
 static struct wait_queue rx_wait = WAIT_QUEUE_INIT(rx_wait);
@@ -76,7 +74,7 @@ void console_write(const char *s, size_t n)
 	if (ops) {
 		write_out(s, n);
 	} else {
-		size_t room = HELD_MAX - held_len;
+		size_t room = CONSOLE_HELD_MAX - held_len;
 		if (n > room) {
 			held_overflow = true;
 			n = room;
@@ -97,10 +95,10 @@ static int drain_uart(void)
 
 	if (!ops)
 		return 0;	/* no console at all: nothing to read */
-	while (rx_head - rx_tail < RX_RING) {
+	while (rx_head - rx_tail < CONSOLE_RX_RING) {
 		if ((c = ops->getc(ops_priv)) < 0)
 			return n;
-		rx_ring[rx_head++ % RX_RING] = (char)c;
+		rx_ring[rx_head++ % CONSOLE_RX_RING] = (char)c;
 		n++;
 	}
 	if (!rx_polled && !rx_throttled) {
@@ -140,7 +138,7 @@ void console_start_input(const struct fdt *fdt)
 	}
 	rx_polled = true;
 	kprintf("console: %s has no usable interrupt, polling input every %d ms\n",
-		console_name, RX_POLL_US / 1000);
+		console_name, CONSOLE_RX_POLL_US / 1000);
 }
 
 /* Probe the driver of a UART node; 0 if it is now the console. */
@@ -208,9 +206,9 @@ static int ring_get(void)
 {
 	if (rx_head == rx_tail)
 		return -1;
-	int c = (unsigned char)rx_ring[rx_tail++ % RX_RING];
+	int c = (unsigned char)rx_ring[rx_tail++ % CONSOLE_RX_RING];
 	/* Half empty again: take input from the UART once more. */
-	if (rx_throttled && rx_head - rx_tail <= RX_RING / 2) {
+	if (rx_throttled && rx_head - rx_tail <= CONSOLE_RX_RING / 2) {
 		rx_throttled = false;
 		ops->rx_irq(ops_priv, true);
 	}
@@ -235,7 +233,7 @@ bool console_take_ctrl_c(void)
 	if (rx_polled)
 		drain_uart();
 	for (unsigned i = rx_tail; i != rx_head; i++)
-		if (rx_ring[i % RX_RING] == 0x03)
+		if (rx_ring[i % CONSOLE_RX_RING] == 0x03)
 			found = true;
 	if (found)
 		while (ring_get() >= 0)
@@ -254,7 +252,7 @@ int console_getc(void)
 			drain_uart();
 		if ((c = ring_get()) >= 0)
 			break;
-		uint64_t deadline = rx_polled ? clock_now_us() + RX_POLL_US :
+		uint64_t deadline = rx_polled ? clock_now_us() + CONSOLE_RX_POLL_US :
 						WAIT_FOREVER;
 		wait_queue_sleep(&rx_wait, deadline);
 	}

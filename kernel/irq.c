@@ -35,7 +35,7 @@ struct irq_desc {
 /* virq 0 is never handed out, so revmap entry 0 means "unmapped". */
 static struct irq_desc descs[IRQ_MAX_LINES];
 static int nr_virqs = 1;
-static struct irq_chip *chips[4];
+static struct irq_chip *chips[IRQ_CHIPS_MAX];
 static int nr_chips;
 static uint64_t spurious_count;
 static int irq_depth;

@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/param.h"
+
 enum irqreturn {
 	IRQ_NONE = 0,
 	IRQ_HANDLED = 1,
@@ -35,9 +37,6 @@ enum irqreturn {
 
 typedef enum irqreturn (*irq_handler_t)(void *ctx);
 
-#define IRQ_MAX_LINES		128	/* virqs */
-#define IRQ_MAX_ACTIONS		8	/* handlers on one line */
-#define IRQ_SPURIOUS_LIMIT	1000
 
 enum irq_trigger { IRQ_TRIGGER_LEVEL, IRQ_TRIGGER_EDGE };
 

@@ -15,8 +15,6 @@
 #include "net/sock.h"
 #include "net/stack.h"
 
-#define MAX_TAPS 4
-
 static struct net_stack stack;
 static struct mutex stack_lock;
 static volatile bool pending;
@@ -27,7 +25,7 @@ static struct {
 	void (*fn)(struct netdev *dev, const uint8_t *frame, size_t len,
 		   void *arg);
 	void *arg;
-} taps[MAX_TAPS];
+} taps[NET_TAPS_MAX];
 
 struct net_stack *net_glue_stack(void)
 {
@@ -80,7 +78,7 @@ int net_glue_set_tap(uint16_t ethertype,
 	int slot = -1;
 
 	net_glue_lock();
-	for (int i = 0; i < MAX_TAPS; i++) {
+	for (int i = 0; i < NET_TAPS_MAX; i++) {
 		if (taps[i].fn && taps[i].ethertype == ethertype) {
 			slot = i;
 			break;
@@ -118,7 +116,7 @@ static void receive(struct netdev *dev, const void *frame, size_t len)
 
 	if (len >= ETH_HLEN) {
 		uint16_t type = (uint16_t)(f[12] << 8 | f[13]);
-		for (int i = 0; i < MAX_TAPS; i++)
+		for (int i = 0; i < NET_TAPS_MAX; i++)
 			if (taps[i].fn && taps[i].ethertype == type)
 				taps[i].fn(dev, f, len, taps[i].arg);
 	}

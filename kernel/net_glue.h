@@ -23,11 +23,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/param.h"
+
 struct net_stack;
 struct netdev;
 
-#define NETPOLL_BUDGET		64	/* frames per device per pass */
-#define NETPOLL_POLLED_US	10000	/* period for devices without IRQ */
 
 /* Create the stack, attach every registered netdev, configure addresses
  * (ip=/gw= on the command line for eth0, DHCP elsewhere; IPv6 on every

@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 #include "kernel/list.h"
+#include "kernel/param.h"
 
-#define RUNQ_PRIOS 32		/* 0 (idle) .. 31 (most urgent) */
 
 struct runq {
 	uint32_t bitmap;	/* bit p set <=> queue[p] not empty */

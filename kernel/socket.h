@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#define SOCKET_FD_BASE	3	/* 0-2 are the console */
-#define SOCKET_FD_MAX	1024	/* open socket descriptors (EMFILE) */
+#include "kernel/param.h"
+
 
 struct stat;
 

@@ -20,6 +20,7 @@
 
 #include "arch/arch.h"
 #include "kernel/list.h"
+#include "kernel/param.h"
 #include "kernel/timer.h"
 
 #define PRIO_IDLE	0
@@ -28,9 +29,6 @@
 #define PRIO_HIGH	16	/* net-poll */
 #define PRIO_MAX	31
 
-#define THREAD_STACK_DEFAULT	(16 * 1024)
-#define THREAD_NAME_LEN		16
-#define SCHED_SLICE_US		10000
 
 enum thread_state {
 	THREAD_RUNNING,		/* on the CPU */

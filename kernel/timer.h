@@ -12,9 +12,8 @@
 
 #include <stdint.h>
 
+#include "kernel/param.h"
 #include "kernel/timerheap.h"
-
-#define KTIMER_MAX 256		/* armed at once; threads use one each */
 
 struct ktimer {
 	struct heap_timer node;	/* deadline in microseconds */
