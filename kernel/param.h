@@ -1,8 +1,8 @@
 /*
  * The kernel's sizes and limits, each once, with what it bounds (as
- * BSD's <sys/param.h>, lwIP's opt.h). The stack's knobs are net/'s own
- * (net/tcp.h, net/sock.h, ...); what user-visible behaviour they set is
- * in the header of the file that uses them.
+ * BSD's <sys/param.h> and lwIP's options header). The stack's knobs
+ * are net/'s own (net/tcp.h, net/sock.h, ...); what user-visible
+ * behaviour they set is in the header of the file that uses them.
  */
 #ifndef KITE_PARAM_H
 #define KITE_PARAM_H
