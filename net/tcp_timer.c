@@ -54,8 +54,10 @@ static bool rexmt_timeout(struct net_stack *s, struct tcp_sock *tp)
 		limit = sc->synack_retries;
 	else if (tp->flags & TF_ORPHAN)	/* Linux: 0 means 8 */
 		limit = sc->orphan_retries ? sc->orphan_retries : 8;
-	if (tp->snd_wnd == 0 && !(tp->flags & TF_ORPHAN) &&
-	    tp->state != TCP_SYN_SENT && tp->state != TCP_SYN_RECEIVED &&
+	bool shut = tp->snd_wnd == 0 && tp->state != TCP_SYN_SENT &&
+		    tp->state != TCP_SYN_RECEIVED;
+
+	if (shut && !(tp->flags & TF_ORPHAN) &&
 	    s->now - tp->rcv_time <= TCP_RTO_MAX) {
 		/* The peer shut its window on what we sent: the resends are
 		 * zero-window probes, and a connection whose probes are
@@ -87,10 +89,14 @@ static bool rexmt_timeout(struct net_stack *s, struct tcp_sock *tp)
 		tcp_send_syn(s, tp);
 		return true;
 	}
-	/* Go back to SND.UNA; cwnd is one segment now. */
+	/* Go back to SND.UNA; cwnd is one segment now. Into a shut window
+	 * only the head goes, as the probe (an orphan's, counted). */
 	tp->snd_nxt = tp->snd_una;
 	tp->cc.dupacks = 0;
-	tcp_output(s, tp);
+	if (shut)
+		tcp_retransmit_head(s, tp);
+	else
+		tcp_output(s, tp);
 	if (!tp->t_rexmt && tp->snd_una != tp->snd_max)
 		tcp_arm_rexmt(s, tp);
 	return true;
