@@ -367,6 +367,57 @@ TEST(test_tcp_answered_retransmissions_into_a_zero_window_never_time_out)
 	close_cut_pair(c, s);
 }
 
+/* Data segments (with their FIN, if any) node 0 sent from log index
+ * since. */
+static unsigned data_sent(unsigned since)
+{
+	unsigned n = 0;
+
+	for (unsigned i = since; i < wire_n; i++)
+		n += wire_log[i].from == 0 && wire_log[i].len > 0;
+	return n;
+}
+
+/*
+ * An orphan whose peer shut its window and fell silent counts its
+ * retries (Linux's tcp_retransmit_timer(): "we cannot allow such
+ * beasts to hang infinitely"), but each timeout still sends the head
+ * as a probe, window or not: a peer that has reopened its window in an
+ * update we lost learns that data waits.
+ */
+TEST(test_tcp_orphan_timeout_into_a_shut_window_resends_the_head)
+{
+	struct tcp_sock *c, *s;
+	uint8_t o[12];
+
+	setup();
+	open_cut_pair(&c, &s);
+	CHECK_EQ(tcp_send(ST(0), c, "pending!", 8), 8);
+	run(1);
+	inject_window = 0;
+	inject_opts(0, ADDR(1), c->sk.rport, c->sk.lport, c->rcv_nxt,
+		    c->snd_una, TCP_ACK, o,
+		    opts_ts(o, c->ts_recent + 1, tcp_ts_now(ST(0), c)), NULL, 0);
+	CHECK_EQ(c->snd_wnd, 0);
+	uint16_t cport = c->sk.lport;
+
+	tcp_close(ST(0), c);			/* an orphan now */
+	unsigned mark = wire_n;
+
+	run(10000);
+	CHECK(data_sent(mark) >= 2);
+	struct tcp_sock *orphan = conn_of(0, cport, 1, PORT);
+
+	if (orphan)		/* not yet out of retries */
+		forged_rst(orphan);
+	inject(1, ADDR(0), s->sk.rport, s->sk.lport, s->rcv_nxt, 0, TCP_RST,
+	       NULL, 0);
+	tcp_close(ST(1), s);
+	tcp_close(ST(1), lsn);
+	run(10);
+	teardown();
+}
+
 /*
  * Defect 4: PAWS must not freeze a connection idle for more than 24
  * days (RFC 7323 5.5; Linux's TCP_PAWS_24DAYS, 60 * 60 * 24 * 24 s).
@@ -685,6 +736,7 @@ int main(void)
 	RUN(test_tcp_fin_waits_for_a_shut_window_and_the_connection_survives);
 	RUN(test_tcp_bare_fin_into_a_zero_window_is_taken_data_is_not);
 	RUN(test_tcp_answered_retransmissions_into_a_zero_window_never_time_out);
+	RUN(test_tcp_orphan_timeout_into_a_shut_window_resends_the_head);
 	RUN(test_tcp_paws_takes_a_wrapped_tsval_after_24_days_idle_not_23);
 	RUN(test_tcp_half_open_connections_hold_no_buffers_until_the_ack);
 	RUN(test_tcp_out_of_window_segments_draw_one_ack_per_500_ms);
