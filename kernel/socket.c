@@ -44,7 +44,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,14 +438,10 @@ static int scope_nif(struct net_stack *s, uint32_t scope_id,
 	*nif = NULL;
 	if (!scope_id)
 		return 0;
-	for (int i = 0; i < s->nnetifs; i++) {
-		if (s->netifs[i] && (uint32_t)s->netifs[i]->ifindex ==
-					    scope_id) {
-			*nif = s->netifs[i];
-			return 0;
-		}
-	}
-	return -ENODEV;
+	if (scope_id > (uint32_t)__INT_MAX__ ||
+	    !(*nif = net_netif_by_index(s, (int)scope_id)))
+		return -ENODEV;
+	return 0;
 }
 
 /* The interface an AF_INET6 endpoint is scoped to (NULL: none). Only an
@@ -1482,28 +1477,13 @@ int socket_fd_fstat(int fd, struct stat *st)
 	return 0;
 }
 
-/* newlib's own fcntl() is a stub answering ENOSYS (it is built without
- * HAVE_FCNTL); this one replaces it at link time. */
-int fcntl(int fd, int cmd, ...)
+int socket_fd_fcntl(int fd, int cmd, int arg)
 {
-	va_list ap;
-	int arg, err = 0, r = 0;
-
-	va_start(ap, cmd);
-	arg = va_arg(ap, int);
-	va_end(ap);
-	if (fd >= 0 && fd < SOCKET_FD_BASE) {
-		/* The console: always blocking. */
-		if (cmd == F_GETFL)
-			return O_RDWR;
-		if (cmd == F_GETFD || cmd == F_SETFD)
-			return 0;
-		return (int)ret(cmd == F_SETFL && !(arg & O_NONBLOCK) ?
-				0 : -EINVAL);
-	}
+	int err = 0, r = 0;
 	struct socket *so = sock_get(fd, &err);
+
 	if (!so)
-		return (int)ret(err);
+		return err;
 	switch (cmd) {
 	case F_GETFL:
 		r = O_RDWR | (so->nonblock ? O_NONBLOCK : 0);
@@ -1518,35 +1498,5 @@ int fcntl(int fd, int cmd, ...)
 		err = -EINVAL;
 	}
 	sock_put(so);
-	return err ? (int)ret(err) : r;
-}
-
-/* --- <net/if.h> ------------------------------------------------------------------- */
-
-unsigned if_nametoindex(const char *name)
-{
-	struct net_stack *s = stack_lock();
-	struct netif *nif = net_netif_by_name(s, name);
-	unsigned idx = nif ? (unsigned)nif->ifindex : 0;
-
-	net_glue_unlock();
-	if (!idx)
-		errno = ENODEV;
-	return idx;
-}
-
-char *if_indextoname(unsigned index, char *name)
-{
-	struct net_stack *s = stack_lock();
-	struct netif *nif;
-	int err = index ? scope_nif(s, index, &nif) : -ENXIO;
-
-	if (!err)
-		snprintf(name, IF_NAMESIZE, "%s", nif->name);
-	net_glue_unlock();
-	if (err) {
-		errno = ENXIO;		/* Linux's, for an unknown index */
-		return NULL;
-	}
-	return name;
+	return err ? err : r;
 }

@@ -19,6 +19,8 @@ int socket_fd_read(int fd, void *buf, size_t len);
 int socket_fd_write(int fd, const void *buf, size_t len);
 int socket_fd_close(int fd);
 int socket_fd_fstat(int fd, struct stat *st);
+/* fcntl's F_GETFL/F_SETFL (O_NONBLOCK) and F_GETFD/F_SETFD. */
+int socket_fd_fcntl(int fd, int cmd, int arg);
 
 /* For kernel/net_glue.c: the stack notified this socket (its
  * net_sock->user); wake whoever waits on it. Called with the stack lock

@@ -9,7 +9,9 @@
  * exists for that).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <reent.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/lock.h>
@@ -108,6 +110,32 @@ int _fstat(int fd, struct stat *st)
 	memset(st, 0, sizeof(*st));
 	st->st_mode = S_IFCHR;
 	return 0;
+}
+
+/* newlib's own fcntl() is a stub answering ENOSYS (it is built without
+ * HAVE_FCNTL); this one replaces it at link time. The console is always
+ * blocking. */
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	int arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, int);
+	va_end(ap);
+	if (fd >= SOCKET_FD_BASE)
+		return socket_result(socket_fd_fcntl(fd, cmd, arg));
+	if (!is_console(fd)) {
+		errno = EBADF;
+		return -1;
+	}
+	if (cmd == F_GETFL)
+		return O_RDWR;
+	if (cmd == F_GETFD || cmd == F_SETFD ||
+	    (cmd == F_SETFL && !(arg & O_NONBLOCK)))
+		return 0;
+	errno = EINVAL;
+	return -1;
 }
 
 int _isatty(int fd)

@@ -263,6 +263,14 @@ struct netif *net_netif_by_name(struct net_stack *s, const char *name)
 	return NULL;
 }
 
+struct netif *net_netif_by_index(struct net_stack *s, int ifindex)
+{
+	for (int i = 0; i < s->nnetifs; i++)
+		if (s->netifs[i] && s->netifs[i]->ifindex == ifindex)
+			return s->netifs[i];
+	return NULL;
+}
+
 void net_sock_notify(struct net_stack *s, struct net_sock *sk)
 {
 	if (sk->event_queued)

@@ -92,6 +92,8 @@ void netif_output(struct net_stack *s, struct netif *nif, struct pkt *p);
 /* The interface that owns addr (an exact local address), or NULL. */
 struct netif *net_netif_by_addr(struct net_stack *s, uint32_t addr);
 struct netif *net_netif_by_name(struct net_stack *s, const char *name);
+/* The interface with this ifindex (lo is 1), or NULL. */
+struct netif *net_netif_by_index(struct net_stack *s, int ifindex);
 
 /* ip6.hooks.error as net_stack_init() sets it (arg: the stack): an
  * ICMPv6 error quoting a datagram or segment we sent (the quote holds
