@@ -558,7 +558,7 @@ void tcp_tw_free_all(struct net_stack *s);
 void tcp_tw_send_ack(struct net_stack *s, const struct tcp_tw *tw);
 
 void tcp_timer_update(struct net_stack *s, struct tcp_sock *tp);
-void tcp_timer_fn(struct wtimer *t, void *arg);
+void tcp_timer_fn(struct timerwheel *w, struct wtimer *t, void *arg);
 void tcp_arm_rexmt(struct net_stack *s, struct tcp_sock *tp);
 /* Start keepalive if tp has SO_KEEPALIVE and a state that uses it. */
 void tcp_keepalive_arm(struct net_stack *s, struct tcp_sock *tp);

@@ -9,15 +9,12 @@
  * (net/timerwheel.h).
  */
 #include <errno.h>
+#include <stddef.h>
 
 #include "net/port.h"
 #include "net/stack.h"
 #include "net/tcp.h"
 #include "net/tcp_seq.h"
-
-/* The stack whose wheel is being run (a wtimer knows only its TCB). The
- * caller serialises each stack; tcp_poll() sets it before running. */
-static struct net_stack *timer_stack;
 
 void tcp_timer_update(struct net_stack *s, struct tcp_sock *tp)
 {
@@ -179,10 +176,12 @@ static bool keepalive_timeout(struct net_stack *s, struct tcp_sock *tp)
 	return true;
 }
 
-void tcp_timer_fn(struct wtimer *t, void *arg)
+void tcp_timer_fn(struct timerwheel *w, struct wtimer *t, void *arg)
 {
 	struct tcp_sock *tp = arg;
-	struct net_stack *s = timer_stack;
+	/* The wheel is its stack's: several stacks may share a process. */
+	struct net_stack *s = (struct net_stack *)((char *)w -
+		offsetof(struct net_stack, tcp.wheel));
 	uint64_t now = s->now;
 
 	(void)t;
@@ -230,7 +229,6 @@ uint64_t tcp_poll(struct net_stack *s)
 {
 	uint64_t next, tw;
 
-	timer_stack = s;
 	next = wheel_run(&s->tcp.wheel, s->now);
 	tw = tcp_tw_poll(s);
 	return tw < next ? tw : next;

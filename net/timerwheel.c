@@ -177,7 +177,7 @@ static void wheel_fire(struct timerwheel *w)
 
 	while ((t = w->expired) != NULL) {
 		list_unlink(t);
-		t->fn(t, t->arg);
+		t->fn(w, t, t->arg);
 	}
 }
 

@@ -54,7 +54,11 @@
 #define WHEEL_SPAN_BITS (WHEEL_BITS * WHEEL_LEVELS)
 
 struct wtimer;
-typedef void (*wtimer_fn)(struct wtimer *t, void *arg);
+struct timerwheel;
+/* w: the wheel that ran it (its owner finds itself from it, so no
+ * global is needed to know which stack a timer belongs to). */
+typedef void (*wtimer_fn)(struct timerwheel *w, struct wtimer *t,
+			  void *arg);
 
 struct wtimer {
 	struct wtimer *next;

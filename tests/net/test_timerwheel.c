@@ -25,8 +25,9 @@ static struct {
 } fired[LOG_MAX];
 static int nfired;
 
-static void record(struct wtimer *t, void *arg)
+static void record(struct timerwheel *w, struct wtimer *t, void *arg)
 {
+	(void)w;
 	if (nfired < LOG_MAX) {
 		fired[nfired].t = t;
 		fired[nfired].expires = t->expires;
@@ -246,11 +247,11 @@ TEST(test_rearming_an_armed_timer_moves_it)
 
 static int periodic_count;
 
-static void periodic(struct wtimer *t, void *arg)
+static void periodic(struct timerwheel *w, struct wtimer *t, void *arg)
 {
 	uint64_t period = *(uint64_t *)arg;
 
-	record(t, arg);
+	record(w, t, arg);
 	periodic_count++;
 	wheel_add(&wheel, t, t->expires + period);
 }
@@ -279,9 +280,10 @@ TEST(test_callback_rearming_itself_runs_periodically)
 
 static struct wtimer *victim[2];
 
-static void delete_victims(struct wtimer *t, void *arg)
+static void delete_victims(struct timerwheel *w, struct wtimer *t,
+			   void *arg)
 {
-	record(t, arg);
+	record(w, t, arg);
 	wheel_del(&wheel, victim[0]);
 	wheel_del(&wheel, victim[1]);
 }
@@ -322,9 +324,10 @@ TEST(test_callback_deleting_other_pending_timers_stops_them)
 	CHECK(!wtimer_pending(&twin_a) && !wtimer_pending(&twin_b));
 }
 
-static void rearm_at_same_ms(struct wtimer *t, void *arg)
+static void rearm_at_same_ms(struct timerwheel *w, struct wtimer *t,
+			     void *arg)
 {
-	record(t, arg);
+	record(w, t, arg);
 	if (nfired < 3)
 		wheel_add(&wheel, t, t->expires);
 }
@@ -475,11 +478,12 @@ static uint64_t random_delay(void)
 
 /* A callback that checks itself against the model, then sometimes
  * re-arms itself and sometimes deletes another timer. */
-static void model_cb(struct wtimer *t, void *arg)
+static void model_cb(struct timerwheel *w, struct wtimer *t, void *arg)
 {
 	int i = (int)(t - mt), v;
 
-	record(t, arg);
+	CHECK(w == &wheel);	/* the wheel that runs it is passed */
+	record(w, t, arg);
 	if (!model[i].armed || model[i].expires != t->expires ||
 	    t->expires > run_now || t->expires < last_fired_expires)
 		model_error = true; /* reported by the caller */
