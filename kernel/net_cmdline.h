@@ -1,8 +1,7 @@
 /*
- * The network settings of the kernel command line that IPv6 adds:
- * ip6=ADDR/N and gw6=ADDR (ip= and gw= are net_parse_ip_config() in
- * net/dhcp.h). Pure parsing, unit-tested on the host
- * (tests/unit/test_net_cmdline.c); kernel/net_glue.c applies them.
+ * The network settings of the kernel command line: ip=A.B.C.D/N and
+ * gw=A.B.C.D, ip6=ADDR/N and gw6=ADDR. Pure parsing, unit-tested on the
+ * host (tests/unit/test_net_cmdline.c); kernel/net_glue.c applies them.
  */
 #ifndef KITE_NET_CMDLINE_H
 #define KITE_NET_CMDLINE_H
@@ -10,6 +9,19 @@
 #include <stdint.h>
 
 #include "net/ip6_addr.h"
+
+/*
+ * ip=A.B.C.D/N and gw=A.B.C.D (INTERFACE.md): ip_arg is the value of ip=
+ * ("10.0.0.2/24"; without "/N" the prefix is /24), gw_arg the value of
+ * gw= ("10.0.0.1"), or NULL for no gateway. The address must be a
+ * unicast host address (not 0.0.0.0, 127/8, multicast, or the subnet's
+ * network or broadcast address for prefixes up to /30); the gateway
+ * must lie in the subnet and differ from the address. Returns 0 and
+ * fills the outputs (host byte order), or -EINVAL leaving them
+ * untouched.
+ */
+int net_cmdline_parse_ip(const char *ip_arg, const char *gw_arg,
+			 uint32_t *addr, uint8_t *prefix, uint32_t *gw);
 
 /* ip6=ADDR/N and gw6=ADDR (either may be NULL) to a static IPv6
  * address and an optional default router. ADDR is any RFC 4291 text

@@ -248,7 +248,7 @@ static void configure(void)
 		uint8_t prefix;
 		if (!ip_arg || !is_eth0)
 			dhcp_start(&stack, nif);
-		else if (net_parse_ip_config(ip_arg, gw_arg, &addr, &prefix, &g) == 0)
+		else if (net_cmdline_parse_ip(ip_arg, gw_arg, &addr, &prefix, &g) == 0)
 			net_set_addr(&stack, nif, addr, prefix, g,
 				     NETIF_ADDR_STATIC);
 		else {

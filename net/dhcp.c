@@ -1,6 +1,6 @@
 /*
- * DHCP client (RFC 2131, options RFC 2132) and the static ip= form
- * (dhcp.h).
+ * DHCP client (RFC 2131, options RFC 2132), dhcp.h. (The static ip=
+ * form is the kernel's: kernel/net_cmdline.c.)
  *
  * Every message is a BOOTP packet (RFC 951): a fixed 236-byte header,
  * the magic cookie, then options. Fields are read and written with
@@ -79,15 +79,6 @@ static struct dhcp_port *dhcp_port_find(struct net_stack *s)
 		if (s->netifs[i]->dhcp)
 			return s->netifs[i]->dhcp->port;
 	return NULL;
-}
-
-/* An address a server may give us or be: not 0/8, 127/8, class D or E,
- * nor the limited broadcast. */
-static bool dhcp_unicast_ok(uint32_t a)
-{
-	uint8_t net = (uint8_t)(a >> 24);
-
-	return net != 0 && net != 127 && net < 224;
 }
 
 /* The prefix length of a contiguous mask, or -1. */
@@ -299,7 +290,7 @@ static bool dhcp_offer(struct net_stack *s, struct dhcp_client *c,
 	 * answering whoever sent it. */
 	uint32_t server = o->server ? o->server : src;
 
-	if (!dhcp_unicast_ok(yiaddr) || !dhcp_unicast_ok(server))
+	if (!inet_is_unicast_host(yiaddr) || !inet_is_unicast_host(server))
 		return false;
 	c->addr = yiaddr;
 	c->server = server;
@@ -318,7 +309,7 @@ static bool dhcp_ack(struct net_stack *s, struct dhcp_client *c,
 	if (get_be32(msg + BOOTP_YIADDR) != c->addr)
 		return false;
 	if (o->server && o->server != c->server) {
-		if (c->state != DHCP_REBINDING || !dhcp_unicast_ok(o->server))
+		if (c->state != DHCP_REBINDING || !inet_is_unicast_host(o->server))
 			return false;
 		c->server = o->server;
 	}
@@ -635,55 +626,4 @@ bool dhcp_get_stats(struct net_stack *s, struct dhcp_stats *st)
 		return false;
 	*st = port->stats;
 	return true;
-}
-
-/* --- ip= gw= ---------------------------------------------------------- */
-
-int net_parse_ip_config(const char *ip_arg, const char *gw_arg,
-			uint32_t *addr, uint8_t *prefix, uint32_t *gw)
-{
-	char buf[INET_ADDRSTRLEN];
-	const char *slash;
-	unsigned plen = 24;
-	uint32_t a, g = 0;
-
-	if (!ip_arg)
-		return -EINVAL;
-	slash = strchr(ip_arg, '/');
-	size_t alen = slash ? (size_t)(slash - ip_arg) : strlen(ip_arg);
-	if (alen >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, ip_arg, alen);
-	buf[alen] = '\0';
-	if (!inet_parse(buf, &a))
-		return -EINVAL;
-	if (slash) {
-		/* 1 or 2 digits, 0..32, nothing after. */
-		const char *p = slash + 1;
-		int digits = 0;
-		plen = 0;
-		while (*p >= '0' && *p <= '9' && digits < 3) {
-			plen = plen * 10 + (unsigned)(*p++ - '0');
-			digits++;
-		}
-		if (digits == 0 || digits > 2 || *p || plen > 32)
-			return -EINVAL;
-	}
-
-	uint32_t mask = plen ? 0xffffffffu << (32 - plen) : 0;
-	if (!dhcp_unicast_ok(a))
-		return -EINVAL;
-	/* The subnet's own network and broadcast addresses; a /31 has
-	 * neither (RFC 3021), a /32 is its own. */
-	if (plen <= 30 && ((a & ~mask) == 0 || (a & ~mask) == ~mask))
-		return -EINVAL;
-	if (gw_arg) {
-		if (!inet_parse(gw_arg, &g) || !dhcp_unicast_ok(g) || g == a ||
-		    (g & mask) != (a & mask))
-			return -EINVAL;
-	}
-	*addr = a;
-	*prefix = (uint8_t)plen;
-	*gw = g;
-	return 0;
 }

@@ -1,6 +1,5 @@
 /*
- * DHCP client (RFC 2131; options RFC 2132), one per Ethernet interface,
- * and the static "ip=A.B.C.D/N gw=A.B.C.D" command-line form.
+ * DHCP client (RFC 2131; options RFC 2132), one per Ethernet interface.
  *
  * States (RFC 2131 4.4, figure 5): INIT -> SELECTING (DHCPDISCOVER
  * broadcast) -> REQUESTING (DHCPREQUEST for the first acceptable offer)
@@ -130,18 +129,5 @@ bool dhcp_lease_info(struct net_stack *s, struct netif *nif,
 /* The counters of port 68; false (and *st untouched) when no client
  * runs. */
 bool dhcp_get_stats(struct net_stack *s, struct dhcp_stats *st);
-
-/*
- * The static configuration on the command line (INTERFACE.md):
- * ip_arg is the value of ip= ("10.0.0.2/24"; without "/N" the prefix is
- * /24), gw_arg the value of gw= ("10.0.0.1"), or NULL for no gateway.
- * The address must be a unicast host address (not 0.0.0.0, 127/8,
- * multicast, or the subnet's network or broadcast address for prefixes
- * up to /30); the gateway must lie in the subnet and differ from the
- * address. Returns 0 and fills the outputs (host byte order), or
- * -EINVAL leaving them untouched.
- */
-int net_parse_ip_config(const char *ip_arg, const char *gw_arg,
-			uint32_t *addr, uint8_t *prefix, uint32_t *gw);
 
 #endif

@@ -31,3 +31,10 @@ const char *inet_format(uint32_t addr, char *buf)
 		 (addr >> 16) & 0xff, (addr >> 8) & 0xff, addr & 0xff);
 	return buf;
 }
+
+bool inet_is_unicast_host(uint32_t addr)
+{
+	uint8_t net = (uint8_t)(addr >> 24);
+
+	return net != 0 && net != 127 && net < 224;
+}

@@ -15,5 +15,9 @@
 bool inet_parse(const char *s, uint32_t *addr);
 /* Format into buf (INET_ADDRSTRLEN bytes); returns buf. */
 const char *inet_format(uint32_t addr, char *buf);
+/* An address a host may have or talk to one to one: not in 0/8 or
+ * 127/8, not multicast or class E (RFC 1122 3.2.1.3), which also rules
+ * out the limited broadcast. */
+bool inet_is_unicast_host(uint32_t addr);
 
 #endif
