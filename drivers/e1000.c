@@ -35,11 +35,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/mmio.h"
 #include "drivers/dma.h"
 #include "drivers/e1000.h"
 #include "drivers/e1000_regs.h"
 #include "drivers/e1000_ring.h"
-#include "drivers/mmio.h"
 #include "drivers/pci.h"
 #include "kernel/irq.h"
 #include "kernel/printk.h"

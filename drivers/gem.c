@@ -58,10 +58,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/mmio.h"
 #include "drivers/dma.h"
 #include "drivers/gem.h"
 #include "drivers/gem_regs.h"
-#include "drivers/mmio.h"
 #include "drivers/phy.h"
 #include "kernel/fdt.h"
 #include "kernel/irq.h"

@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/mmio.h"
 #include "drivers/dma.h"
-#include "drivers/mmio.h"
 #include "drivers/pci.h"
 #include "drivers/pci_route.h"
 #include "kernel/fdt.h"

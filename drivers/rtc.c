@@ -4,7 +4,7 @@
  */
 #include <stdint.h>
 
-#include "drivers/mmio.h"
+#include "arch/mmio.h"
 #include "drivers/rtc.h"
 #include "kernel/fdt.h"
 #include "kernel/printk.h"

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
-#include "drivers/mmio.h"
+#include "arch/mmio.h"
 #include "drivers/uart.h"
 #include "kernel/console.h"
 #include "kernel/fdt.h"

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "drivers/mmio.h"
+#include "arch/mmio.h"
 #include "drivers/uart.h"
 #include "kernel/console.h"
 #include "kernel/fdt.h"

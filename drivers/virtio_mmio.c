@@ -23,7 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "drivers/mmio.h"
+#include "arch/mmio.h"
 #include "drivers/virtio.h"
 #include "drivers/virtqueue.h"
 #include "kernel/fdt.h"

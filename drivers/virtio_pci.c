@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "drivers/mmio.h"
+#include "arch/mmio.h"
 #include "drivers/pci.h"
 #include "drivers/virtio.h"
 #include "kernel/list.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/mmio.h"
+#include "arch/mmio.h"
 #include "drivers/virtqueue.h"
 
 /* The strictest alignment any part needs: the descriptor table's. */

@@ -32,7 +32,7 @@
  * the ring slot is the index modulo the (power of two) size.
  *
  * Portable and host-testable: no kernel includes, only newlib/libc and
- * the barriers of drivers/mmio.h. Not locked: one thread uses a queue at
+ * the barriers of arch/mmio.h. Not locked: one thread uses a queue at
  * a time (for a NIC, the net-poll thread); only virtq_set_interrupts()
  * may also be called from the device's interrupt handler.
  *

@@ -6,9 +6,9 @@
  */
 #include <errno.h>
 
+#include "arch/mmio.h"
 #include "arch/riscv64/csr.h"
 #include "arch/riscv64/trap.h"
-#include "drivers/mmio.h"
 #include "kernel/fdt.h"
 #include "kernel/irq.h"
 #include "kernel/printk.h"
