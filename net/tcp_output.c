@@ -185,7 +185,9 @@ void tcp_send_syn(struct net_stack *s, struct tcp_sock *tp)
 {
 	uint8_t flags = TCP_SYN;
 
-	if (tp->state == TCP_SYN_RECEIVED)
+	/* A SYN-ACK unless we opened actively and have heard nothing yet
+	 * (SYN_RECEIVED, or closed in it before the handshake ended). */
+	if (tp->state != TCP_SYN_SENT)
 		flags |= TCP_ACK;
 	xmit(s, tp, tp->iss, flags, 0, 0);
 	tp->snd_nxt = tp->iss + 1;

@@ -44,15 +44,19 @@ static bool rexmt_timeout(struct net_stack *s, struct tcp_sock *tp)
 {
 	const struct tcp_sysctl *sc = &s->tcp.sysctl;
 	unsigned limit = sc->retries2;
+	/* Our SYN not yet acknowledged: SYN_SENT, SYN_RECEIVED, or a
+	 * connection closed or shut down in SYN_RECEIVED (FIN_WAIT_1 with
+	 * its FIN still queued behind the handshake). The SYN is what goes
+	 * again. */
+	bool syn_unacked = tp->snd_una == tp->iss;
 
 	if (tp->state == TCP_SYN_SENT)
 		limit = sc->syn_retries;
-	else if (tp->state == TCP_SYN_RECEIVED)
+	else if (syn_unacked)
 		limit = sc->synack_retries;
 	else if (tp->flags & TF_ORPHAN)	/* Linux: 0 means 8 */
 		limit = sc->orphan_retries ? sc->orphan_retries : 8;
-	bool shut = tp->snd_wnd == 0 && tp->state != TCP_SYN_SENT &&
-		    tp->state != TCP_SYN_RECEIVED;
+	bool shut = tp->snd_wnd == 0 && !syn_unacked;
 
 	if (shut && !(tp->flags & TF_ORPHAN) &&
 	    s->now - tp->rcv_time <= TCP_RTO_MAX) {
@@ -82,7 +86,7 @@ static bool rexmt_timeout(struct net_stack *s, struct tcp_sock *tp)
 	/* The peer may have reneged on its SACKs (RFC 2018 8). */
 	tcp_sackb_clear(&tp->sackb);
 	tp->sack_rxt = tp->snd_una;
-	if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECEIVED) {
+	if (syn_unacked) {
 		tcp_send_syn(s, tp);
 		return true;
 	}
