@@ -351,12 +351,7 @@ TEST(test_tcp_answered_retransmissions_into_a_zero_window_never_time_out)
 	CHECK(c->snd_max != c->snd_una);
 	inject_window = 0;
 	for (int t = 0; t < 20 * 60; t += 30) {
-		uint8_t o[12];
-
-		inject_opts(0, ADDR(1), c->sk.rport, c->sk.lport, c->rcv_nxt,
-			    c->snd_una, TCP_ACK, o,
-			    opts_ts(o, c->ts_recent + 1, tcp_ts_now(ST(0), c)),
-			    NULL, 0);
+		inject_data(c, c->rcv_nxt, c->snd_una, 0, NULL, 0);
 		CHECK_EQ(c->snd_wnd, 0);
 		run(30 * 1000);
 		CHECK_EQ(c->state, TCP_ESTABLISHED);
@@ -388,16 +383,13 @@ static unsigned data_sent(unsigned since)
 TEST(test_tcp_orphan_timeout_into_a_shut_window_resends_the_head)
 {
 	struct tcp_sock *c, *s;
-	uint8_t o[12];
 
 	setup();
 	open_cut_pair(&c, &s);
 	CHECK_EQ(tcp_send(ST(0), c, "pending!", 8), 8);
 	run(1);
 	inject_window = 0;
-	inject_opts(0, ADDR(1), c->sk.rport, c->sk.lport, c->rcv_nxt,
-		    c->snd_una, TCP_ACK, o,
-		    opts_ts(o, c->ts_recent + 1, tcp_ts_now(ST(0), c)), NULL, 0);
+	inject_data(c, c->rcv_nxt, c->snd_una, 0, NULL, 0);
 	CHECK_EQ(c->snd_wnd, 0);
 	uint16_t cport = c->sk.lport;
 
